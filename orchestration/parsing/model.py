@@ -1,0 +1,115 @@
+"""The parser's result types. Their `to_dict()` forms are the JSON of ../shared/spec/parse-output.md."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """One cell of Table 2, 3 or 4. For Table 4 `row` holds the group code."""
+
+    table: int  # 2, 3 or 4
+    row: str
+    column: str
+    value: int | float | None  # None: present in the report but not filled ("/", "—", blank)
+    raw: str  # the cell's text exactly as it stood
+
+    def to_dict(self) -> dict:
+        key = "group" if self.table == 4 else "row"
+        return {key: self.row, "column": self.column, "value": self.value, "raw": self.raw}
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str  # from the documented vocabulary in metrics.py
+    value: int | float
+    unit: str | None
+    evidence: str  # the sentence it came from
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    scope: str | None
+    status: str  # pass | fail | not_assessable
+    detail: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Region:
+    province: str | None
+    city: str | None
+    county: str | None
+    code: str | None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class TablesResult:
+    """What the table extractor read from one document."""
+
+    cells: list[TableCell] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    layout_hint: str | None = None  # "2021" | "2019" when the tables show it
+
+
+@dataclass
+class ParseResult:
+    file: str
+    sha256: str
+    status: str = "ok"
+    error: str | None = None
+    format: str | None = None
+    encoding: str | None = None
+    script: str | None = None
+    doc_type: str | None = None
+    layout: str | None = None
+    is_template: bool = False
+    title: str | None = None
+    agency: str | None = None
+    region: Region | None = None
+    report_year: int | None = None
+    publish_date: str | None = None  # YYYY-MM-DD
+    cells: list[TableCell] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+
+    def table(self, number: int) -> list[TableCell]:
+        return [c for c in self.cells if c.table == number]
+
+    def to_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "error": self.error,
+            "file": self.file,
+            "sha256": self.sha256,
+            "format": self.format,
+            "encoding": self.encoding,
+            "script": self.script,
+            "doc_type": self.doc_type,
+            "layout": self.layout,
+            "is_template": self.is_template,
+            "title": self.title,
+            "agency": self.agency,
+            "region": self.region.to_dict() if self.region else None,
+            "report_year": self.report_year,
+            "publish_date": self.publish_date,
+            "table2": [c.to_dict() for c in self.table(2)],
+            "table3": [c.to_dict() for c in self.table(3)],
+            "table4": [c.to_dict() for c in self.table(4)],
+            "metrics": [m.to_dict() for m in self.metrics],
+            "repairs": list(self.repairs),
+            "flags": list(self.flags),
+            "checks": [c.to_dict() for c in self.checks],
+        }
