@@ -1,0 +1,37 @@
+# Two commands on a fresh machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME := $(CURDIR)/.dagster
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml dbt_project/profiles.yml
+
+.PHONY: run test dev install clean bench
+
+$(BIN)/activate: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -e '.[test]' > $(VENV)/pip-install.log 2>&1 \
+		|| (tail -40 $(VENV)/pip-install.log; exit 1)
+	$(BIN)/python -c "import orchestration, dagster, dagster_dbt, great_expectations"
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+# @dbt_assets reads dbt's manifest when the code location loads: write it whenever dbt files change.
+$(MANIFEST): $(BIN)/activate $(DBT_SOURCES)
+	$(BIN)/dagster-dbt project prepare-and-package --file orchestration/defs/project.py
+
+run: $(MANIFEST)
+	$(BIN)/python -m orchestration.run
+
+test: $(MANIFEST)
+	$(BIN)/pytest -q
+
+dev: $(MANIFEST)
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf data/raw data/warehouse data/published data/gx dbt_project/target
+	find .dagster -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""Dagster code location: thin wiring over the plain-Python modules of orchestration/."""

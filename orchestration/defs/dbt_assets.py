@@ -1,0 +1,73 @@
+"""The dbt project as Dagster assets: one graph with the Python assets through the dbt sources."""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration import settings
+from orchestration.defs.ingest_assets import DUCKDB_POOL
+from orchestration.defs.metadata import preview
+from orchestration.defs.project import dbt_project
+from orchestration.defs.resources import PipelineStorage
+from orchestration.warehouse import duck
+
+
+class GovreportsTranslator(DagsterDbtTranslator):
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        # staging / intermediate / marts / seeds, as the dbt folders are laid out
+        return dbt_resource_props.get("config", {}).get("schema") or "dbt"
+
+
+def _relations(manifest_path) -> dict[str, str]:
+    """unique_id → schema.table of every dbt model and seed."""
+    nodes = json.loads(manifest_path.read_text(encoding="utf-8"))["nodes"]
+    return {
+        uid: f"{node['schema']}.{node['alias']}"
+        for uid, node in nodes.items()
+        if node["resource_type"] in ("model", "seed")
+    }
+
+
+def _with_row_counts(events: list, warehouse: str):
+    """Attach row counts and previews to each dbt model's materialization.
+
+    Counted after `dbt build` exits: DuckDB refuses a second connection while dbt writes, and
+    dagster-dbt's own fetch_row_counts() leaves the file open inside in-process runs.
+    """
+    relations = _relations(dbt_project.manifest_path)
+    with duck.connect(warehouse, read_only=True) as con:
+        for event in events:
+            unique_id = event.metadata.get("unique_id") if isinstance(event, dg.Output) else None
+            relation = relations.get(unique_id.value) if unique_id else None
+            if relation:
+                event = event.with_metadata(
+                    {
+                        **event.metadata,
+                        "dagster/row_count": duck.row_count(con, relation),
+                        "table": relation,
+                        "preview": preview(con, f"select * from {relation}"),
+                    }
+                )
+            yield event
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=GovreportsTranslator(),
+    pool=DUCKDB_POOL,
+)
+def govreports_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: PipelineStorage):
+    # dbt's profiles.yml reads the warehouse path from the environment of the dbt subprocess.
+    os.environ[settings.WAREHOUSE_ENV] = storage.warehouse_path
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    events = list(invocation.stream())
+    yield from _with_row_counts(events, storage.warehouse_path)
+    # Fail after reporting what did build, so the publish step downstream does not run.
+    if not invocation.is_successful():
+        raise invocation.get_error() or dg.Failure("dbt build failed")

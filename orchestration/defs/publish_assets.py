@@ -1,0 +1,39 @@
+"""The read-only copy of the warehouse that BI tools read."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.defs.dbt_assets import govreports_dbt_assets
+from orchestration.defs.ingest_assets import DUCKDB_POOL
+from orchestration.defs.resources import PipelineStorage
+from orchestration.warehouse import duck
+from orchestration.warehouse.publish import publish_copy
+
+MART_KEYS = [key for key in govreports_dbt_assets.keys if key.path[0] == "marts"]
+
+
+@dg.asset(
+    group_name="serve",
+    pool=DUCKDB_POOL,
+    deps=MART_KEYS,
+    kinds={"duckdb"},
+    description="A read-only copy of the warehouse for BI tools, built beside the served file and "
+    "renamed over it after a good build, so readers never see a half-built warehouse.",
+)
+def published_warehouse(storage: PipelineStorage) -> dg.MaterializeResult:
+    served = publish_copy(storage.warehouse, Path(storage.published_path))
+    with duck.connect(served, read_only=True) as con:
+        marts = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        ).fetchall()
+        counts = {f"rows/{name}": duck.row_count(con, f"marts.{name}") for (name,) in marts}
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(served)),
+            "bytes": served.stat().st_size,
+            "connect": f"duckdb:///{served}?access_mode=read_only",
+            **counts,
+        }
+    )

@@ -1,0 +1,42 @@
+"""Where the pipeline keeps its files. Each path can be moved with an environment variable.
+
+Defaults sit under the project's data/ folder so `make run` works from a fresh clone.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_ROOT / "data"
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+# dbt's profiles.yml reads the warehouse path from this variable.
+WAREHOUSE_ENV = "GOVREPORTS_WAREHOUSE"
+# The DuckDB catalog is named after the file and baked into dbt's manifest: only the folder varies.
+WAREHOUSE_FILE_NAME = "warehouse.duckdb"
+
+
+def _path(env: str, default: Path) -> str:
+    return str(Path(os.environ.get(env, default)).resolve())
+
+
+def default_landing_dir() -> str:
+    return _path("GOVREPORTS_LANDING", DATA_DIR / "landing")
+
+
+def default_raw_dir() -> str:
+    return _path("GOVREPORTS_RAW", DATA_DIR / "raw")
+
+
+def default_warehouse_path() -> str:
+    return _path(WAREHOUSE_ENV, DATA_DIR / "warehouse" / WAREHOUSE_FILE_NAME)
+
+
+def default_published_path() -> str:
+    return _path("GOVREPORTS_PUBLISHED", DATA_DIR / "published" / WAREHOUSE_FILE_NAME)
+
+
+def default_gx_dir() -> str:
+    return _path("GOVREPORTS_GX", DATA_DIR / "gx")

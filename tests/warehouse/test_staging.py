@@ -1,0 +1,67 @@
+from orchestration.parsing.model import Check, Metric, ParseResult, Region, TableCell
+from orchestration.warehouse import duck, staging
+
+
+def _register(con, sha, name):
+    con.execute(
+        "insert into ingest.report_files values (?, ?, ?, ?, 10, 'txt', now())",
+        [sha, name, f"/landing/{name}", f"/raw/{sha}.txt"],
+    )
+
+
+def _ok(sha, value):
+    return ParseResult(
+        file="x.txt",
+        sha256=sha,
+        doc_type="annual_report",
+        layout="2021",
+        agency="某街道",
+        region=Region("黑龙江省", "佳木斯市", "同江市", "230881"),
+        report_year=2023,
+        publish_date="2024-01-19",
+        cells=[
+            TableCell(3, "new_received", "total", value, str(value)),
+            TableCell(3, "carried_over", "total", None, "/"),
+            TableCell(4, "review", "upheld", 0, "0"),
+            TableCell(2, "administrative_fees", "amount_10k_yuan", 1.25, "1.25"),
+        ],
+        metrics=[Metric("complaints_received", 45, "件", "收到投诉建议共45件")],
+        checks=[Check("table3_balance", "total", "not_assessable", "carried_over is blank")],
+        repairs=["unicode_nfkc"],
+    )
+
+
+def test_pending_load_and_reparse_replace_rows(tmp_path):
+    with duck.connect(tmp_path / "warehouse.duckdb") as con:
+        duck.ensure_staging_schema(con)
+        _register(con, "a" * 64, "a.txt")
+        _register(con, "b" * 64, "b.txt")
+        pending = staging.pending_files(con, "v1")
+        assert [p.file_name for p in pending] == ["a.txt", "b.txt"]
+
+        bad = ParseResult(file="b.txt", sha256="b" * 64, status="error", error="file is empty")
+        outcome = staging.load_results(con, [_ok("a" * 64, 7), bad], "v1", {p.sha256: p.raw_path for p in pending})
+        assert (outcome.parsed, outcome.quarantined) == (1, 1)
+        assert staging.pending_files(con, "v1") == []
+        assert len(staging.pending_files(con, "v2")) == 2  # a new parser version re-parses
+
+        # Re-parsing replaces the file's rows instead of adding to them.
+        staging.load_results(con, [_ok("a" * 64, 9)], "v2", {"a" * 64: "/raw/a.txt"})
+        cells = con.execute("select row_code, column_code, value, raw from parsed.table3_cells order by row_code").fetchall()
+        assert cells == [("carried_over", "total", None, "/"), ("new_received", "total", 9, "9")]
+        assert con.execute("select parser_version, region_code, publish_date::varchar from parsed.reports").fetchall() == [
+            ("v2", "230881", "2024-01-19")
+        ]
+        assert con.execute("select value from parsed.table2_cells").fetchall() == [(1.25,)]
+        assert con.execute("select group_code, value from parsed.table4_cells").fetchall() == [("review", 0)]
+        assert con.execute("select reason, stage from ingest.quarantined_files").fetchall() == [("file is empty", "parse")]
+        assert duck.row_count(con, "parsed.narrative_metrics") == 1
+
+
+def test_a_parser_crash_quarantines_the_file_instead_of_stopping(tmp_path):
+    def explode(path):
+        raise ValueError("boom")
+
+    item = staging.PendingFile("c" * 64, "c.pdf", "/raw/c.pdf")
+    [result] = staging.parse_pending([item], explode)
+    assert result.status == "error" and "ValueError: boom" in result.error and result.file == "c.pdf"
