@@ -1,0 +1,21 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "data" / "landing"  # the five seed documents ship as the sample landing data
+
+
+def pytest_configure(config):
+    # @dbt_assets reads dbt's manifest at import: write it before any test module imports the
+    # Dagster definitions (a fixture would be too late). `make test` has done it already.
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    manifest = ROOT / "dbt_project" / "target" / "manifest.json"
+    if not manifest.exists():
+        subprocess.run(
+            [Path(sys.executable).with_name("dagster-dbt"), "project", "prepare-and-package",
+             "--file", str(ROOT / "orchestration" / "defs" / "project.py")],
+            check=True,
+            cwd=ROOT,
+        )

@@ -1,0 +1,139 @@
+"""The whole graph, materialized in process on a temporary landing folder holding the seeds."""
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from tests.conftest import SEEDS
+
+BROKEN = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n this is not a PDF body \x00\x01\x02"
+
+
+def seed(prefix: str) -> str:
+    [path] = SEEDS.glob(f"{prefix}_*.txt")
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_pipeline(storage_config: dict, instance) -> dg.ExecuteInProcessResult:
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("govreports_pipeline")
+    return job.execute_in_process(
+        run_config={"resources": {"storage": {"config": storage_config}}},
+        instance=instance,
+        raise_on_error=False,
+    )
+
+
+def query(path, sql, params=None):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def marts_snapshot(path):
+    tables = [t for (t,) in query(path, "select table_name from information_schema.tables where table_schema='marts' order by 1")]
+    return {t: sorted(map(repr, query(path, f"select * from marts.{t}"))) for t in tables}
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    base = tmp_path_factory.mktemp("pipeline")
+    landing = base / "landing"
+    shutil.copytree(SEEDS, landing)
+    (landing / "broken.pdf").write_bytes(BROKEN)
+    storage = {
+        "landing_dir": str(landing),
+        "raw_dir": str(base / "raw"),
+        "warehouse_path": str(base / "warehouse" / "warehouse.duckdb"),
+        "published_path": str(base / "published" / "warehouse.duckdb"),
+        "gx_dir": str(base / "gx"),
+    }
+    with dg.instance_for_test() as instance:
+        first = run_pipeline(storage, instance)
+        snapshot = marts_snapshot(storage["warehouse_path"])
+        second = run_pipeline(storage, instance)
+        yield {"first": first, "second": second, "snapshot": snapshot, "storage": storage, "base": base}
+
+
+def materialization_metadata(result, key):
+    [mat] = [m for m in result.get_asset_materialization_events() if m.asset_key == dg.AssetKey(key)]
+    return mat.materialization.metadata
+
+
+def test_the_whole_graph_materializes(pipeline):
+    first = pipeline["first"]
+    assert first.success
+    keys = {m.asset_key.to_user_string() for m in first.get_asset_materialization_events()}
+    assert {"raw_report_files", "parsed_reports", "parsed_table3_cells", "quarantined_files",
+            "marts/dim_report", "marts/fct_application_outcomes", "marts/report_quality",
+            "published_warehouse"} <= keys
+
+
+def test_seed_002_is_a_2021_layout_annual_report_whose_zero_table_balances(pipeline):
+    wh, sha = pipeline["storage"]["warehouse_path"], seed("002")
+    assert query(wh, "select doc_type, layout, report_year, agency from parsed.reports where sha256 = ?", [sha]) == [
+        ("annual_report", "2021", 2023, "同江市繁荣街道")
+    ]
+    cells = query(wh, "select row_code, column_code, value from parsed.table3_cells where sha256 = ?", [sha])
+    assert len(cells) == 25 * 7 and {v for _, _, v in cells} == {0}
+    assert len({(r, c) for r, c, _ in cells}) == 175
+    balance = query(wh, "select scope, status from marts.report_quality where report_id = ? and rule = 'table3_balance'", [sha])
+    assert len(balance) == 7 and {s for _, s in balance} == {"pass"}
+
+
+def test_seed_004_is_a_freeform_2018_report_with_narrative_numbers(pipeline):
+    wh, sha = pipeline["storage"]["warehouse_path"], seed("004")
+    [(doc_type, layout, year, agency)] = query(wh, "select doc_type, layout, report_year, agency from parsed.reports where sha256 = ?", [sha])
+    assert (doc_type, layout, year) == ("annual_report", "freeform", 2018) and "新陶街道" in agency
+    metrics = dict(query(wh, "select metric_name, value from parsed.narrative_metrics where sha256 = ? and metric_name like 'complaints%'", [sha]))
+    assert metrics == {"complaints_received": 45, "complaints_answered": 45}
+
+
+def test_seed_001_is_read_as_simplified_text_without_pinyin(pipeline):
+    wh, sha = pipeline["storage"]["warehouse_path"], seed("001")
+    [(script, title, agency, repairs)] = query(wh, "select script, title, agency, repairs from parsed.reports where sha256 = ?", [sha])
+    assert script == "traditional"
+    assert {"pinyin_annotations_removed", "converted_to_simplified"} <= set(repairs)
+    assert "宣州区" in agency and "經" not in title and "政务公开" in title
+    assert not re.search(r"\([a-zü\u0101-\u01dc]+\)", title)
+
+
+def test_seed_003_is_a_template_that_contributes_no_numbers(pipeline):
+    wh, sha = pipeline["storage"]["warehouse_path"], seed("003")
+    assert query(wh, "select is_template from parsed.reports where sha256 = ?", [sha]) == [(True,)]
+    for table in ("parsed.table2_cells", "parsed.table3_cells", "parsed.table4_cells"):
+        assert query(wh, f"select count(*) from {table} where sha256 = ? and value is not null", [sha]) == [(0,)]
+    assert query(wh, "select count(*) from parsed.narrative_metrics where sha256 = ?", [sha]) == [(0,)]
+
+
+def test_an_unreadable_file_is_quarantined_with_its_reason_and_kept(pipeline):
+    wh = pipeline["storage"]["warehouse_path"]
+    sha = hashlib.sha256(BROKEN).hexdigest()
+    [(name, reason, raw_path)] = query(wh, "select file_name, reason, raw_path from ingest.quarantined_files")
+    assert name == "broken.pdf" and reason
+    assert Path(raw_path).read_bytes() == BROKEN and sha in raw_path
+    # every landed file is accounted for: parsed or quarantined
+    assert query(wh, """select count(*) from ingest.report_files f
+                        where f.sha256 not in (select sha256 from parsed.reports)
+                          and f.sha256 not in (select sha256 from ingest.quarantined_files)""") == [(0,)]
+    assert query(wh, "select count(*) from ingest.report_files") == [(6,)]
+
+
+def test_a_second_run_processes_nothing_again_and_leaves_the_warehouse_the_same(pipeline):
+    second = pipeline["second"]
+    assert second.success
+    assert materialization_metadata(second, "raw_report_files")["new_files"].value == 0
+    assert materialization_metadata(second, "parsed_reports")["files_parsed_this_run"].value == 0
+    assert marts_snapshot(pipeline["storage"]["warehouse_path"]) == pipeline["snapshot"]
+
+
+def test_bi_readers_get_a_published_copy(pipeline):
+    published = pipeline["storage"]["published_path"]
+    assert query(published, "select count(*) from marts.dim_report") == [(5,)]
