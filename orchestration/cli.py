@@ -1,0 +1,39 @@
+"""The `govreports` command. Each subcommand is a function `_cmd_<name>(args) -> int` registered in
+`_build_parser`; nothing here imports Dagster, so `govreports parse` starts fast."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    from orchestration.parsing import parse_file
+
+    all_read = True
+    for path in args.files:
+        result = parse_file(path, max_bytes=args.max_mb * 2**20)
+        all_read &= result.status == "ok"
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2 if args.pretty else None), flush=True)
+    return 0 if all_read else 1
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govreports", description="Government information-disclosure reports.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    parse = commands.add_parser("parse", help="parse report files, one JSON object per file (JSON Lines)")
+    parse.add_argument("files", nargs="+", metavar="FILE")
+    parse.add_argument("--pretty", action="store_true", help="indent the JSON")
+    parse.add_argument("--max-mb", type=float, default=50, help="refuse files larger than this (default 50)")
+    parse.set_defaults(run=_cmd_parse)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

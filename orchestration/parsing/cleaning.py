@@ -1,0 +1,197 @@
+"""Decoded text → clean simplified text: mojibake repair, pinyin removal, NFKC,
+traditional→simplified, page chrome removal.
+
+`Cleaned.lines` (before chrome removal) is what metadata is read from: chrome carries the
+publish date, the publishing organ and the breadcrumb's place names.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+LOST = "\ufffd"  # stands for a character whose bytes the source lost
+
+
+@dataclass
+class Cleaned:
+    lines: list[str]  # normalised and simplified lines, chrome still in
+    text: str  # the cleaned text: lines without chrome, joined by "\n"
+    script: str  # "simplified" | "traditional", of the source
+    repairs: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- GBK byte-shift mojibake
+
+# Characters of GBK's symbol rows that a one-byte shift of Chinese text produces and that real
+# Chinese prose next to hanzi does not carry: bopomofo, box drawing, ideographic description
+# characters, Greek/Cyrillic/kana, accented latin.
+_SHIFT_SIGNS = "\u3105-\u3129\u2500-\u257f\u2ff0-\u2ffb\u0391-\u03c9\u0401-\u0451\u3041-\u30ff\u00c0-\u01dc"
+# Circled / parenthesised numbers are shift products too, but also legitimate list markers:
+# repaired when a shift explains them, never flagged on their own.
+_SHIFT_SOFT = "\u2460-\u249b"
+_MOJIBAKE_RUN = re.compile(rf"[^\x00-\x7f\s]*[{_SHIFT_SIGNS}{_SHIFT_SOFT}][^\x00-\x7f\s]*")
+_SIGN = re.compile(rf"[{_SHIFT_SIGNS}]")
+_ANY_SIGN = re.compile(rf"[{_SHIFT_SIGNS}{_SHIFT_SOFT}]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff（）、，。：；！？“”《》]+")
+_TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+# A latin letter or symbol glued to a pinyin annotation is the trail byte of a character whose
+# lead byte was lost (seed 003: "F(xiàn)" is 現 = AC 46 without AC).
+_ORPHAN_TRAIL = re.compile(rf"(?<![A-Za-z0-9])[!-'*-~](?=\([a-z{_TONE_VOWELS}]*[{_TONE_VOWELS}][a-z{_TONE_VOWELS}]*\))")
+
+
+def _unshift(run: str) -> str | None:
+    """The run decoded one byte later, if that reads as Chinese; the dangling last byte → LOST."""
+    first = _ANY_SIGN.search(run).start()
+    for start in (first - 1, first, first - 2):
+        if start < 0:
+            continue
+        try:
+            raw = run[start:].encode("gb18030")[1:]
+        except UnicodeEncodeError:
+            return None
+        dangling = len(raw) % 2
+        try:
+            decoded = raw[: len(raw) - dangling].decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        if _PLAUSIBLE.fullmatch(decoded):
+            return run[:start] + decoded + (LOST if dangling else "")
+    return None
+
+
+def repair_mojibake(text: str) -> tuple[str, bool, bool]:
+    """→ (text, something was repaired, something is still broken)."""
+    if not _ANY_SIGN.search(text):
+        return text, False, False
+    repaired = broken = False
+
+    def fix(m: re.Match) -> str:
+        nonlocal repaired, broken
+        run = m.group()
+        if not _HAN.search(run):
+            return run
+        fixed = _unshift(run)
+        if fixed is None:
+            broken = broken or bool(_SIGN.search(run))
+            return run
+        repaired = True
+        broken = broken or LOST in fixed
+        return fixed
+
+    text = _MOJIBAKE_RUN.sub(fix, text)
+    text, orphans = _ORPHAN_TRAIL.subn(LOST, text)
+    return text, repaired, broken or orphans > 0
+
+
+# ---------------------------------------------------------------- pinyin, NFKC, script
+
+# Pinyin with tone marks in brackets right after a hanzi (區(qū)); bare latin such as "(PDF)" stays.
+_PINYIN = re.compile(
+    rf"(?<=[\u4e00-\u9fff{LOST}])[(（][a-z{_TONE_VOWELS}]*[{_TONE_VOWELS}][a-z{_TONE_VOWELS}]*[)）]"
+)
+
+
+def remove_pinyin(text: str) -> tuple[str, bool]:
+    text, n = _PINYIN.subn("", text)
+    return text, n > 0
+
+
+def nfkc(text: str) -> tuple[str, bool]:
+    if unicodedata.is_normalized("NFKC", text):
+        return text, False
+    return unicodedata.normalize("NFKC", text), True
+
+
+# Frequent characters that exist only in one script; counting them decides the script without
+# running OpenCC, which costs about a microsecond per character.
+_TRADITIONAL_ONLY = re.compile("[們個這說與為國會發開關學經來時對於過資區處實現進體機報設務據總縣辦級點應請門內從將與後產業專業問題動態專類單區鄉鎮]")
+_SIMPLIFIED_ONLY = re.compile("[们个这说与为国会发开关学经来时对于过资区处实现进体机报设务据总县办级点应请门内从将后产业专问题动态类单乡镇]")
+
+
+def detect_script(text: str) -> str:
+    sample = text[:20000]
+    traditional = len(_TRADITIONAL_ONLY.findall(sample))
+    return "traditional" if traditional > len(_SIMPLIFIED_ONLY.findall(sample)) else "simplified"
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+# ---------------------------------------------------------------- page chrome
+
+_METADATA_KEYS = (
+    "索引号|组配分类|发布机构|主题分类|体裁分类|服务对象分类|名称|标题|文号|发文字号|生成日期|发布日期|成文日期|"
+    "发文机关|发布时间|信息来源|来源|所属机构|公开方式|公开范围|公开时限|有效性|信息分类|关键词|关键字|"
+    "浏览次数|点击|阅读|访问量|作者|责任编辑|编辑|字体|字号"
+)
+_CHROME_LINE = re.compile(
+    "|".join(
+        (
+            r"您现在所在的位置|您当前的位置|您的位置|当前位置|所在位置",
+            rf"^\W*(?:{_METADATA_KEYS})\s*[:：]",
+            r"^\W*(?:上一篇|下一篇|上一条|下一条)",
+            r"ICP\s*备|公网安备|版权所有|网站标识码|网站识别码|技术支持|建设运营|^\S{0,30}(?:主办|承办)\s*$",
+            r"字体\s*[:：]?\s*\[|【\s*(?:打印|关闭|大|中|小)|打印本页|关闭窗口|分享到|扫一扫|收藏本页|^TOP$|返回顶部",
+            r"免责声明|来源\s*[:：]\s*网络整理|如产生版权问题|如有侵权",
+            r"^\W*(?:投诉中心电话|联系电话|电话|传真|信息公开信箱|电子邮箱|邮箱|地址|邮编)\s*[:：]",
+        )
+    )
+)
+# Chrome lines are short; a long line that happens to start with 来源: is content.
+_CHROME_MAX_LEN = 120
+
+
+def is_chrome(line: str) -> bool:
+    return len(line) <= _CHROME_MAX_LEN and _CHROME_LINE.search(line) is not None
+
+
+# Some portals lose the opening bracket of "（三）" headings (seed 002: "）政府信息公开平台…").
+_LOST_HEADING_NUMBER = re.compile(r"^[)）]\s*(?=[\u4e00-\u9fff])")
+
+
+def clean_fragment(text: str, script: str) -> str:
+    """A table cell of a document whose script is known: the same normalisation as its text."""
+    text = nfkc(remove_pinyin(text)[0])[0]
+    return to_simplified(text) if script == "traditional" else text
+
+
+def clean(text: str) -> Cleaned:
+    repairs: list[str] = []
+    flags: list[str] = []
+    # Byte-level repair first: NFKC and conversion would change the characters it re-encodes.
+    text, repaired, broken = repair_mojibake(text)
+    if repaired:
+        repairs.append("mojibake_repaired")
+    if broken:
+        flags.append("mojibake_unrepaired")
+    text, changed = remove_pinyin(text)
+    if changed:
+        repairs.append("pinyin_annotations_removed")
+    text, changed = nfkc(text)
+    if changed:
+        repairs.append("unicode_nfkc")
+    script = detect_script(text)
+    if script == "traditional":
+        text = to_simplified(text)
+        repairs.append("converted_to_simplified")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    body = [line for line in lines if not is_chrome(line)]
+    if len(body) < len(lines):
+        repairs.append("page_chrome_removed")
+    headless = [_LOST_HEADING_NUMBER.sub("", line) for line in body]
+    if headless != body:
+        flags.append("heading_numbers_lost")
+    return Cleaned(lines=lines, text="\n".join(headless), script=script, repairs=repairs, flags=flags)

@@ -1,0 +1,98 @@
+"""Place names → {province, city, county, code}, from the administrative-division codes that the
+`cpca` package ships (resources/adcodes.csv, GB/T 2260 codes of provinces, cities, counties).
+
+The CSV is read straight from the installed package: importing cpca itself would pull in pandas,
+and nothing here may reach the network.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import os
+import re
+from functools import lru_cache
+
+from .model import Region
+
+# Names in the dataset that are also ordinary words or placeholders, never a place by themselves.
+_NOT_PLACES = {"市辖区", "县", "城区", "郊区", "矿区", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+_MUNICIPALITIES = {"11", "12", "31", "50"}
+
+
+class _Divisions:
+    def __init__(self, rows: list[tuple[str, str]]):
+        self.name_of: dict[str, str] = {}
+        self.codes_of: dict[str, list[str]] = {}
+        for code, name in rows:
+            self.name_of[code] = name
+            if name not in _NOT_PLACES:
+                self.codes_of.setdefault(name, []).append(code)
+        # Longest names first so 鞍山市铁西区 matches 鞍山市, then 铁西区, never a shorter overlap.
+        names = sorted(self.codes_of, key=len, reverse=True)
+        self.pattern = re.compile("|".join(map(re.escape, names)))
+
+
+@lru_cache(maxsize=1)
+def _divisions() -> _Divisions:
+    spec = importlib.util.find_spec("cpca")
+    path = os.path.join(spec.submodule_search_locations[0], "resources", "adcodes.csv")
+    with open(path, encoding="utf-8") as f:
+        rows = [(row[0][:6], row[1]) for row in csv.reader(f) if row and row[0].isdigit()]
+    return _Divisions(rows)
+
+
+def _level(code: str) -> int:
+    """0 province, 1 city, 2 county."""
+    return 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
+
+
+def _region(code: str) -> Region:
+    names = _divisions().name_of
+    level = _level(code)
+    province = names.get(code[:2] + "0000")
+    city = names.get(code[:4] + "00") if level >= 1 else None
+    if city in _NOT_PLACES:  # 市辖区 of a municipality is the municipality; 省直辖 counties have no city
+        city = province if code[:2] in _MUNICIPALITIES else None
+    return Region(
+        province=province,
+        city=city,
+        county=names[code] if level == 2 else None,
+        code=code,
+    )
+
+
+def _compatible(a: str, b: str) -> bool:
+    """One division lies within the other (or they are the same)."""
+    la, lb = _level(a), _level(b)
+    short = (la, a) if la <= lb else (lb, b)
+    prefix = short[1][: (short[0] + 1) * 2]
+    return a.startswith(prefix) and b.startswith(prefix)
+
+
+def find_region(texts: list[str]) -> Region | None:
+    """The most specific division named in `texts` (title, agency, metadata lines: most telling
+    first), or None when nothing is named or a name stays ambiguous (铁西区 is in three cities)."""
+    divisions = _divisions()
+    mentioned: list[list[str]] = []
+    for text in texts:
+        for m in divisions.pattern.finditer(text):
+            mentioned.append(divisions.codes_of[m.group()])
+    if not mentioned:
+        return None
+    unique = {codes[0] for codes in mentioned if len(codes) == 1}
+    resolved: list[str] = []
+    for codes in mentioned:
+        fitting = [c for c in codes if all(_compatible(c, u) for u in unique)] if len(codes) > 1 else codes
+        if len(fitting) == 1 and fitting[0] not in resolved:
+            resolved.append(fitting[0])
+    if not resolved:
+        return None
+    # Two different divisions at the deepest level, or a county outside the city named beside
+    # it, leave the place ambiguous.
+    deepest = {c for c in resolved if _level(c) == max(map(_level, resolved))}
+    if len(deepest) > 1:
+        return None
+    best = deepest.pop()
+    if not all(_compatible(best, c) for c in resolved):
+        return None
+    return _region(best)
