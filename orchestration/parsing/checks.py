@@ -1,0 +1,160 @@
+"""The arithmetic the report layout promises, evaluated on the cells that were read.
+
+A broken rule is a finding (status "fail" with the numbers of both sides), never an error; a
+rule whose cells are missing or not filled is "not_assessable", never pass or fail. The rules
+are data (SumRule) so that glued.py can score candidate digit splits with the very same rules.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .codes import (
+    TABLE2_SIGNED_COLUMNS,
+    TABLE3_APPLICANT_COLUMNS,
+    TABLE3_COLUMNS,
+    TABLE4_COLUMNS,
+    TABLE4_GROUPS,
+    table3_outcome_codes,
+    table3_row_codes,
+)
+from .model import Check, TableCell
+
+Key = tuple[int, str, str]  # (table, row, column)
+Values = Mapping[Key, "int | float | None"]
+
+# Outcome rows listed one by one in a detail only up to this many; beyond it the detail names
+# the nonzero terms, so a 20-term sum stays readable.
+_MAX_LISTED_TERMS = 7
+
+
+@dataclass(frozen=True)
+class SumRule:
+    """sum(lhs) == sum(rhs) over cells of one table; terms are (name shown in detail, key)."""
+
+    rule: str
+    scope: str
+    lhs: tuple[tuple[str, Key], ...]
+    rhs: tuple[tuple[str, Key], ...]
+
+    def holds(self, values: Values) -> bool | None:
+        """True/False, or None when a needed cell is missing or not filled."""
+        sides = _side_sums(self, values)
+        return None if sides is None else sides[0] == sides[1]
+
+
+def _side_sums(rule: SumRule, values: Values) -> tuple[int | float, int | float] | None:
+    total = []
+    for side in (rule.lhs, rule.rhs):
+        acc: int | float = 0
+        for _, key in side:
+            value = values.get(key)
+            if value is None:
+                return None
+            acc += value
+        total.append(acc)
+    return total[0], total[1]
+
+
+def outcome_layout(rows: set[str], layout: str | None) -> str:
+    """Which outcome row set (20 rows of 2021, 18 of 2019) the read Table 3 uses. The rows read
+    decide, because some later reports keep the single 2019 row (六)其他处理."""
+    if rows & {"other_no_correction", "other_fee_unpaid", "other_other"}:
+        return "2021"
+    if "other_handling" in rows:
+        return "2019"
+    return layout if layout in ("2021", "2019") else "2021"
+
+
+def table3_rules(layout: str) -> list[SumRule]:
+    t3 = lambda row, col: (3, row, col)  # noqa: E731 - a key builder, local to the rules below
+    outcomes = table3_outcome_codes(layout)
+    columns = [c.code for c in TABLE3_COLUMNS]
+    rules = [
+        SumRule("table3_balance", col,
+                (("new_received", t3("new_received", col)), ("carried_over", t3("carried_over", col))),
+                (("total_handled", t3("total_handled", col)), ("carried_forward", t3("carried_forward", col))))
+        for col in columns
+    ]
+    rules += [
+        SumRule("table3_outcomes_sum", col,
+                tuple((row, t3(row, col)) for row in outcomes),
+                (("total_handled", t3("total_handled", col)),))
+        for col in columns
+    ]
+    for row in table3_row_codes(layout):
+        rules.append(SumRule(
+            "table3_total_column", row,
+            tuple((col, t3(row, col)) for col in TABLE3_APPLICANT_COLUMNS),
+            (("total", t3(row, "total")),),
+        ))
+    return rules
+
+
+def table4_rules() -> list[SumRule]:
+    parts = tuple(c.code for c in TABLE4_COLUMNS if c.code != "total")
+    return [
+        SumRule("table4_group_total", g.code,
+                tuple((col, (4, g.code, col)) for col in parts),
+                (("total", (4, g.code, "total")),))
+        for g in TABLE4_GROUPS
+    ]
+
+
+def _describe_side(side: tuple[tuple[str, Key], ...], values: Values, total: int | float) -> str:
+    if len(side) == 1:
+        name, key = side[0]
+        return f"{name} {values[key]}"
+    if len(side) <= _MAX_LISTED_TERMS:
+        return " + ".join(f"{name} {values[key]}" for name, key in side) + f" = {total}"
+    nonzero = ", ".join(f"{name} {values[key]}" for name, key in side if values[key] != 0)
+    return f"the {len(side)} rows sum to {total} (nonzero: {nonzero or 'none'})"
+
+
+def _missing(rule: SumRule, values: Values) -> list[str]:
+    return [name for name, key in rule.lhs + rule.rhs if values.get(key) is None]
+
+
+def evaluate_rule(rule: SumRule, values: Values) -> Check:
+    sides = _side_sums(rule, values)
+    if sides is None:
+        missing = _missing(rule, values)
+        return Check(rule.rule, rule.scope, "not_assessable",
+                     f"missing or not filled: {', '.join(missing)}")
+    left, right = sides
+    relation = "=" if left == right else "≠"
+    detail = f"{_describe_side(rule.lhs, values, left)} {relation} {_describe_side(rule.rhs, values, right)}"
+    return Check(rule.rule, rule.scope, "pass" if left == right else "fail", detail)
+
+
+def _non_negative(cells: list[TableCell]) -> Check:
+    """Counts (and fees) are never negative; only the 2019 Table 2 本年增/减 column may be."""
+    read = [c for c in cells if c.value is not None
+            and not (c.table == 2 and c.column in TABLE2_SIGNED_COLUMNS)]
+    if not read:
+        return Check("non_negative_counts", None, "not_assessable", "no numbers were read")
+    negative = [c for c in read if c.value < 0]
+    if not negative:
+        return Check("non_negative_counts", None, "pass", f"all {len(read)} numbers read are ≥ 0")
+    listed = ", ".join(f"table{c.table} {c.row}/{c.column} {c.value}" for c in negative)
+    return Check("non_negative_counts", None, "fail", f"negative: {listed}")
+
+
+def cell_values(cells: list[TableCell]) -> dict[Key, int | float | None]:
+    return {(c.table, c.row, c.column): c.value for c in cells}
+
+
+def evaluate_checks(cells: list[TableCell], layout: str | None) -> list[Check]:
+    """All rules for the tables the document has. A table with no cell at all gets no checks:
+    a free-form report has no table whose arithmetic could be assessed."""
+    values = cell_values(cells)
+    rules: list[SumRule] = []
+    t3_rows = {c.row for c in cells if c.table == 3}
+    if t3_rows:
+        rules += table3_rules(outcome_layout(t3_rows, layout))
+    if any(c.table == 4 for c in cells):
+        rules += table4_rules()
+    checks = [evaluate_rule(rule, values) for rule in rules]
+    if cells:
+        checks.append(_non_negative(cells))
+    return checks

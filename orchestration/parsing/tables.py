@@ -1,0 +1,368 @@
+"""Reading Tables 2, 3 and 4 out of a report: from structural grids (HTML/PDF/DOCX) when they
+yield the table, else from the cleaned text (one cell per line, markdown pipes, tab- or
+space-separated rows, glued digit runs).
+
+Both sources are first turned into the same stream of rows (label cells, then value cells), so
+one assembler per table serves every input form. Regions are cut by each table's anchors, so
+numbers in prose elsewhere never land in a table.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from . import labels as lab
+from .checks import outcome_layout, table3_rules
+from .codes import TABLE2_BLOCKS, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_GROUPS
+from .glued import split_totalled, resolve_rows
+from .model import TableCell, TablesResult
+from .values import is_digit_run, is_null_marker, is_value, parse_number
+
+T3_COLUMNS = tuple(c.code for c in TABLE3_COLUMNS)
+T3_ORDER = {r.code: r.order for r in TABLE3_ROWS}
+T4_KEYS = tuple((g.code, c.code) for g in TABLE4_GROUPS for c in TABLE4_COLUMNS)
+
+# Anchors that open each table's region; matched against an item's first label, which must be
+# short so that prose mentioning the same words does not open a region.
+_ANCHOR_MAX_LEN = 40
+_T2_START = re.compile(r"第二十条第|主动公开政府信息情况$")
+_T3_START = re.compile(r"收到和处理政府信息公开申请|申请人情况|本年新收")
+_T4_START = re.compile(r"行政复议")
+_END = re.compile(r"^(?:五|5)[、.]|存在的主要问题")
+# Table 4 is small: in text its region never runs further than this many items.
+_T4_MAX_ITEMS = 80
+
+_MD_SEPARATOR = re.compile(r"^:?-{2,}:?$")
+_SPLIT = re.compile(r"[ \u00a0\u3000]+")
+
+
+@dataclass
+class Item:
+    """One source line or grid row, as tokens. `structured` rows keep their empty cells, which
+    are real (blank) cells; in free text an empty stretch is just layout."""
+
+    cells: list[str]
+    structured: bool
+    grid: int = 0
+
+    def head(self) -> str:
+        return next((c for c in self.cells if c.strip() and not is_value(c)), "")
+
+
+@dataclass
+class Row:
+    labels: list[str] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Out:
+    cells: list[TableCell] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+# --- sources to items ---------------------------------------------------------------------
+def text_items(text: str) -> list[Item]:
+    items = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("|") or stripped.count("|") >= 2:
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if all(_MD_SEPARATOR.match(c) for c in cells if c):
+                continue
+            items.append(Item(cells, True))
+        elif "\t" in stripped:
+            items.append(Item([c.strip() for c in stripped.split("\t")], True))
+        else:
+            items.append(Item(_join_labels(_SPLIT.split(stripped)), False))
+    return items
+
+
+def _join_labels(tokens: list[str]) -> list[str]:
+    """Rejoin label words a line's spaces split ("(三) 不予公开"); values stay one per token."""
+    out: list[str] = []
+    prev_label = False
+    for tok in tokens:
+        label = not is_value(tok)
+        if label and prev_label:
+            out[-1] += tok
+        else:
+            out.append(tok)
+        prev_label = label
+    return out
+
+
+def grid_items(grids: Sequence[Sequence[Sequence[str]]]) -> list[Item]:
+    return [Item([c.strip() for c in row], True, n)
+            for n, grid in enumerate(grids, start=1) for row in grid if row]
+
+
+# --- items to rows --------------------------------------------------------------------------
+def build_rows(items: Iterable[Item]) -> list[Row]:
+    """Label cells followed by value cells make a row. In a structured row the values are the
+    cells after its last label (a 序号 before the label is dropped); a row without values hands
+    its labels on to the next row, which is how group labels and wrapped labels join."""
+    rows: list[Row] = []
+    cur = Row()
+    for item in items:
+        if item.structured:
+            if cur.values:
+                rows.append(cur)
+                cur = Row()
+            last = max((i for i, c in enumerate(item.cells) if c and not is_value(c)), default=-1)
+            cur.labels += [c for c in item.cells[: last + 1] if c and not is_value(c)]
+            values = item.cells[last + 1:]
+            if any(values):
+                cur.values = values
+                rows.append(cur)
+                cur = Row()
+            continue
+        for tok in item.cells:
+            if is_value(tok):
+                cur.values.append(tok)
+            else:
+                if cur.values:
+                    rows.append(cur)
+                    cur = Row()
+                cur.labels.append(tok)
+    if cur.values:
+        rows.append(cur)
+    return rows
+
+
+# --- regions --------------------------------------------------------------------------------
+def find_regions(items: list[Item]) -> dict[int, list[Item]]:
+    """The items of Tables 2, 3 and 4, each opened by its anchor (searched after the previous
+    table's) and closed by the next table's anchor or by section 五."""
+    def first(pattern: re.Pattern[str], start: int) -> int | None:
+        for i in range(start, len(items)):
+            head = items[i].head()
+            if len(head) <= _ANCHOR_MAX_LEN and pattern.search(lab.normalise(head)):
+                return i
+        return None
+
+    s2 = first(_T2_START, 0)
+    s3 = first(_T3_START, 0 if s2 is None else s2 + 1)
+    after3 = max(x for x in (s2, s3, -1) if x is not None) + 1
+    s4 = first(_T4_START, after3)
+    end = first(_END, after3 if s4 is None else s4 + 1)
+    bounds = [b for b in (s3, s4, end, len(items)) if b is not None]
+    regions: dict[int, list[Item]] = {}
+    for table, start in ((2, s2), (3, s3), (4, s4)):
+        if start is None:
+            continue
+        stop = min(b for b in bounds if b > start)
+        region = items[start:stop]
+        if table == 4:
+            region = [it for it in region[:_T4_MAX_ITEMS] if it.grid == items[start].grid]
+        regions[table] = region
+    return regions
+
+
+# --- cell values ----------------------------------------------------------------------------
+def _count(raw: str) -> tuple[bool, int | None]:
+    """(readable, value) of a Table 3/4 cell: counts are whole numbers."""
+    if is_null_marker(raw):
+        return True, None
+    value = parse_number(raw)
+    if isinstance(value, float):
+        return (True, int(value)) if value.is_integer() else (False, None)
+    return value is not None, value
+
+
+def _fit(values: list[str], width: int) -> list[str] | None:
+    """The row's `width` cells, trimming surplus empty cells a wrong colspan left at the ends."""
+    vals = list(values)
+    while len(vals) > width and vals[-1] == "":
+        vals.pop()
+    while len(vals) > width and vals[0] == "":
+        vals.pop(0)
+    return vals if len(vals) == width else None
+
+
+# --- Table 3 --------------------------------------------------------------------------------
+def _table3(rows: list[Row]) -> _Out:
+    out = _Out()
+    read: dict[str, list[str]] = {}
+    glued: dict[str, list[str]] = {}
+    previous: str | None = None
+    for row in rows:
+        code = lab.table3_row_of(row.labels, previous)
+        if code is None:
+            continue
+        if code in read or code in glued:
+            out.flags.append("table3_duplicate_row")
+            continue
+        previous = code
+        cells = _fit(row.values, len(T3_COLUMNS))
+        if cells is not None:
+            read[code] = cells
+        elif row.values and len(row.values) < len(T3_COLUMNS) and all(map(is_digit_run, row.values)):
+            glued[code] = row.values
+        else:
+            out.flags.append("table3_row_width_mismatch")
+    _drop_blank_group_row(read)
+
+    known: dict[tuple[int, str, str], int | None] = {}
+    for code, raws in read.items():
+        for col, raw in zip(T3_COLUMNS, raws):
+            ok, value = _count(raw)
+            if not ok:
+                out.flags.append("table3_unreadable_cell")
+                continue
+            known[(3, code, col)] = value
+            out.cells.append(TableCell(3, code, col, value, raw))
+    if glued:
+        _split_glued_table3(glued, set(read) | set(glued), known, out)
+    out.cells.sort(key=lambda c: (T3_ORDER[c.row], T3_COLUMNS.index(c.column)))
+    return out
+
+
+def _drop_blank_group_row(read: dict[str, list[str]]) -> None:
+    """A 2021 (六)其他处理 group label on a row of its own with empty cells is not the 2019 row
+    other_handling: its sub-rows carry the numbers."""
+    subrows = {"other_no_correction", "other_fee_unpaid", "other_other"}
+    if "other_handling" in read and subrows & set(read) and not any(read["other_handling"]):
+        del read["other_handling"]
+
+
+def _split_glued_table3(glued: dict[str, list[str]], rows: set[str],
+                        known: dict[tuple[int, str, str], int | None], out: _Out) -> None:
+    candidates = {code: split_totalled(runs, 1, len(T3_COLUMNS)) for code, runs in glued.items()}
+    rules = table3_rules(outcome_layout(rows, None))
+    chosen = resolve_rows(known, candidates, T3_COLUMNS, rules)
+    for code, runs in glued.items():
+        if code not in chosen:
+            out.flags.append("glued_digits_ambiguous")
+            continue
+        raw = " ".join(runs)
+        out.cells += [TableCell(3, code, col, v, raw) for col, v in zip(T3_COLUMNS, chosen[code])]
+        out.repairs.append("glued_digits_split")
+
+
+# --- Table 4 --------------------------------------------------------------------------------
+def _table4(rows: list[Row]) -> _Out:
+    """The 15 numbers in reading order: review, then litigation_direct, then
+    litigation_after_review, each upheld, corrected, other, pending, total."""
+    out = _Out()
+    values = [v for row in rows if any(row.values) for v in row.values]
+    if not values:
+        return out
+    fitted = _fit(values, len(T4_KEYS))
+    if fitted is not None:
+        for (group, col), raw in zip(T4_KEYS, fitted):
+            ok, value = _count(raw)
+            if ok:
+                out.cells.append(TableCell(4, group, col, value, raw))
+            else:
+                out.flags.append("table4_unreadable_cell")
+        return out
+    if len(values) < len(T4_KEYS) and all(map(is_digit_run, values)):
+        splits = split_totalled(values, len(TABLE4_GROUPS), len(TABLE4_COLUMNS))
+        if len(splits) == 1:
+            raw = " ".join(values)
+            out.cells = [TableCell(4, g, c, v, raw) for (g, c), v in zip(T4_KEYS, splits[0])]
+            out.repairs.append("glued_digits_split")
+        else:
+            out.flags.append("glued_digits_ambiguous")
+        return out
+    out.flags.append("table4_width_mismatch")
+    return out
+
+
+# --- Table 2 --------------------------------------------------------------------------------
+def _default_columns(row: str, layout: str | None) -> list[str]:
+    """The printed columns of a row when its header was not read; only with a known layout."""
+    for block in TABLE2_BLOCKS:
+        if block.layout == layout and any(code == row for code, _ in block.rows):
+            return [code for code, _ in block.columns]
+    return []
+
+
+def _table2_layout(columns: set[str]) -> str | None:
+    if columns & lab.TABLE2_2021_COLUMNS:
+        return "2021"
+    if columns & lab.TABLE2_2019_COLUMNS:
+        return "2019"
+    return None
+
+
+def _table2(rows: list[Row]) -> tuple[_Out, str | None]:
+    """Each row's values go to the columns of the header read last; a 第二十条 item marker or a
+    header after a data row starts a new header."""
+    out = _Out()
+    headers_seen = {c for row in rows for c in map(lab.table2_column, row.labels) if c}
+    layout = _table2_layout(headers_seen)
+    columns: list[str] = []
+    closed = False
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        code = None
+        for label in row.labels:
+            if lab.ITEM_MARKER.search(lab.normalise(label)):
+                columns, closed = [], False
+            elif (col := lab.table2_column(label)) is not None:
+                if closed:
+                    columns, closed = [], False
+                columns.append(col)
+            elif (found := lab.table2_row(label)) is not None:
+                code = found
+        if code is None:
+            continue
+        closed = True
+        cols = columns or _default_columns(code, layout)
+        vals = _fit(row.values, len(cols)) if cols else None
+        if vals is None:
+            out.flags.append("table2_row_width_mismatch")
+            continue
+        for col, raw in zip(cols, vals):
+            if (code, col) in seen:
+                continue
+            seen.add((code, col))
+            value = None if is_null_marker(raw) else parse_number(raw)
+            out.cells.append(TableCell(2, code, col, value, raw))
+    return out, layout
+
+
+# --- entry point ----------------------------------------------------------------------------
+def _read(regions: dict[int, list[Item]]) -> dict[int, tuple[_Out, str | None]]:
+    found: dict[int, tuple[_Out, str | None]] = {}
+    if 2 in regions:
+        found[2] = _table2(build_rows(regions[2]))
+    if 3 in regions:
+        found[3] = (_table3(build_rows(regions[3])), None)
+    if 4 in regions:
+        found[4] = (_table4(build_rows(regions[4])), None)
+    return found
+
+
+def extract_tables(text: str, grids: list[list[list[str]]]) -> TablesResult:
+    """Cells of Tables 2, 3 and 4 with the repairs made and flags raised reading them. Each
+    table is taken from the grids when they yield any of its cells, else from the text."""
+    from_grids = _read(find_regions(grid_items(grids))) if grids else {}
+    from_text = _read(find_regions(text_items(text)))
+    result = TablesResult()
+    t2_layout = None
+    for table in (2, 3, 4):
+        chosen = from_grids.get(table)
+        if chosen is None or not chosen[0].cells:
+            chosen = from_text.get(table, chosen)
+        if chosen is None:
+            continue
+        out, layout = chosen
+        t2_layout = layout if table == 2 else t2_layout
+        result.cells += out.cells
+        result.repairs += [r for r in out.repairs if r not in result.repairs]
+        result.flags += [f for f in out.flags if f not in result.flags]
+    result.layout_hint = t2_layout or _table3_layout({c.row for c in result.cells if c.table == 3})
+    return result
+
+
+def _table3_layout(rows: set[str]) -> str | None:
+    if rows & {"other_no_correction", "other_fee_unpaid", "other_other"}:
+        return "2021"
+    return "2019" if "other_handling" in rows else None
