@@ -1,0 +1,327 @@
+"""The GX suites in expectations/ against tiny warehouses with the shapes their queries read.
+
+`clean` holds data every suite accepts (with not-assessable rows mixed in); `broken` adds, for
+every suite, rows that break it. The expected failing rows are written out with their numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.quality import SuiteFileError, build_data_docs, load_suites, run_suite
+from orchestration.quality.runner import MAX_FAILING_ROWS, build_gx_suite
+from orchestration.quality.suites import load_suite
+
+ROOT = Path(__file__).resolve().parents[2]
+SUITES_DIR = ROOT / "expectations"
+PAIR_RULES = (
+    "table3_balance",
+    "table3_outcomes_sum",
+    "table3_total_column",
+    "table4_group_total",
+    "carried_over_continuity",
+)
+
+# Only the columns the suite queries read; the real tables have more.
+DDL = """
+create schema marts; create schema ingest; create schema parsed;
+create table marts.report_quality (report_id varchar, rule varchar, scope varchar,
+    status varchar, lhs double, rhs double, detail varchar);
+create table marts.fct_application_outcomes (report_id varchar, row_code varchar,
+    applicant_type varchar, "count" bigint);
+create table marts.dim_report (report_id varchar, report_year integer, publish_date date);
+create table ingest.report_files (sha256 varchar, file_name varchar);
+create table ingest.quarantined_files (sha256 varchar, file_name varchar, reason varchar);
+create table parsed.reports (sha256 varchar, file_name varchar);
+create table parsed.table2_cells (sha256 varchar);
+create table parsed.table3_cells (sha256 varchar);
+create table parsed.table4_cells (sha256 varchar);
+create table parsed.narrative_metrics (sha256 varchar);
+create table parsed.report_checks (sha256 varchar);
+"""
+
+CLEAN_ROWS = {
+    "marts.report_quality": [
+        row
+        for rule in PAIR_RULES
+        for row in (
+            ("r1", rule, "total", "pass", 5.0, 5.0, ""),
+            ("r2", rule, "natural_person", "pass", 0.0, 0.0, ""),
+            # Not assessable: excluded by the query even though the numbers differ.
+            ("r3", rule, "total", "not_assessable", None, 4.0, "carried_over missing"),
+        )
+    ],
+    "marts.fct_application_outcomes": [
+        ("r1", "granted", "total", 3),
+        ("r1", "granted", "natural_person", 0),
+        ("r1", "denied_state_secret", "total", None),  # not filled: skipped
+    ],
+    "marts.dim_report": [
+        ("r1", 2023, "2024-01-20"),
+        ("r2", 2023, "2023-12-30"),
+        ("r3", None, None),  # a template: no year, not assessable
+    ],
+    "ingest.report_files": [("a", "a.txt"), ("b", "b.html"), ("c", "c.pdf")],
+    "ingest.quarantined_files": [("c", "c.pdf", "scanned PDF without text")],
+    "parsed.reports": [("a", "a.txt"), ("b", "b.html")],
+    "parsed.table2_cells": [("a",), ("a",)],
+    "parsed.table3_cells": [("a",), ("b",), ("b",)],
+    "parsed.table4_cells": [("b",)],
+    "parsed.narrative_metrics": [("a",)],
+    "parsed.report_checks": [("b",)],
+}
+
+BROKEN_EXTRA_ROWS = {
+    "marts.report_quality": [("r4", rule, "other_org", "fail", 7.0, 9.0, "") for rule in PAIR_RULES],
+    "marts.fct_application_outcomes": [("r4", "granted", "other_org", -2)],
+    "marts.dim_report": [("r4", 2018, "2021-03-14"), ("r2", 2024, "2025-01-05"), (None, 2022, None)],
+    "ingest.report_files": [("d", "d.docx")],
+    "ingest.quarantined_files": [("b", "b.html", "too large")],
+    "parsed.table2_cells": [("z",)],
+    "parsed.table4_cells": [("z",), ("z",)],
+    "parsed.narrative_metrics": [("y",)],
+}
+
+PAIR_FAILURE = [{"report_id": "r4", "scope": "other_org", "lhs": 7.0, "rhs": 9.0}]
+
+# suite -> (rows assessed in clean, rows assessed in broken, failing rows in broken)
+EXPECTED = {
+    **{rule: (2, 3, PAIR_FAILURE) for rule in PAIR_RULES},
+    "non_negative_counts": (3, 4, [{"report_id": "r4", "scope": "granted / other_org", "value": -2}]),
+    "plausible_years": (2, 4, [
+        {"report_id": "r4", "report_year": 2018, "publish_date": "2021-03-14", "publish_lag_years": 3},
+    ]),
+    "unique_report_keys": (3, 6, [{"report_id": "r2"}, {"report_id": "r2"}, {"report_id": None}]),
+    "files_accounted_for": (3, 4, [{"sha256": "d", "file_name": "d.docx", "accounted_for": False}]),
+    "parsed_or_quarantined": (3, 3, [
+        {"sha256": "b", "file_name": "b.html", "reason": "too large", "parsed_and_quarantined": True},
+    ]),
+    "rows_have_reports": (6, 9, [
+        {"source_table": "narrative_metrics", "sha256": "y", "row_count": 1, "has_report": False},
+        {"source_table": "table2_cells", "sha256": "z", "row_count": 1, "has_report": False},
+        {"source_table": "table4_cells", "sha256": "z", "row_count": 2, "has_report": False},
+    ]),
+}
+
+
+def make_warehouse(path: Path, *row_sets: dict) -> Path:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(DDL)
+        for rows in row_sets:
+            for table, values in rows.items():
+                width = len(values[0])
+                con.executemany(f"insert into {table} values ({', '.join(['?'] * width)})", values)
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def suites():
+    return {s.name: s for s in load_suites(SUITES_DIR)}
+
+
+@pytest.fixture(scope="module")
+def clean_db(tmp_path_factory):
+    return make_warehouse(tmp_path_factory.mktemp("wh") / "clean.duckdb", CLEAN_ROWS)
+
+
+@pytest.fixture(scope="module")
+def broken_db(tmp_path_factory):
+    return make_warehouse(tmp_path_factory.mktemp("wh") / "broken.duckdb", CLEAN_ROWS, BROKEN_EXTRA_ROWS)
+
+
+def write_suite(folder: Path, text: str, name: str = "suite.yml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- the suite files --------------------------------------------------------------------------
+
+def test_every_expected_suite_ships_and_no_other(suites):
+    assert set(suites) == set(EXPECTED)
+
+
+def test_every_suite_file_declares_name_title_asset_severity_query(suites):
+    for suite in suites.values():
+        assert suite.severity in {"warn", "error"}
+        assert suite.title and suite.asset and suite.query.lower().startswith(("select", "with"))
+        assert suite.expectations
+
+
+def test_findings_warn_and_invariants_error(suites):
+    errors = {name for name, s in suites.items() if s.severity == "error"}
+    assert errors == {"files_accounted_for", "parsed_or_quarantined", "rows_have_reports",
+                      "unique_report_keys"}
+    assert {suites[rule].asset for rule in PAIR_RULES} == {"marts/report_quality"}
+
+
+def test_every_suite_builds_a_gx_suite_with_valid_kwargs(suites):
+    for suite in suites.values():
+        gx_suite = build_gx_suite(suite)
+        assert gx_suite.name == suite.name
+        assert [e.expectation_type for e in gx_suite.expectations] == [e.type for e in suite.expectations]
+
+
+def test_unknown_expectation_type_fails_at_load(tmp_path):
+    path = write_suite(tmp_path, """
+name: typo
+title: A typo in the type
+asset: marts/dim_report
+severity: warn
+query: select 1 as x
+expectations:
+  - type: expect_column_values_to_be_positive
+    kwargs: {column: x}
+""")
+    with pytest.raises(SuiteFileError, match="unknown expectation type 'expect_column_values_to_be_positive'"):
+        load_suite(path)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("severity", "fatal", "severity 'fatal' is not one of"),
+        ("asset", "", "'asset' must be a non-empty string"),
+        ("query", None, "'query' must be a non-empty string"),
+        ("name", "Table 3!", "must be a lower-case slug"),
+    ],
+)
+def test_bad_fields_fail_at_load(tmp_path, field, value, message):
+    doc = {"name": "ok", "title": "t", "asset": "a", "severity": "warn", "query": "select 1 as x",
+           "expectations": [{"type": "expect_column_to_exist", "kwargs": {"column": "x"}}]}
+    doc[field] = value
+    import json
+
+    path = write_suite(tmp_path, json.dumps(doc), "suite.json")
+    with pytest.raises(SuiteFileError, match=re.escape(message)):
+        load_suite(path)
+
+
+def test_duplicate_suite_names_fail_at_load(tmp_path):
+    text = ("name: same\ntitle: t\nasset: a\nseverity: warn\nquery: select 1 as x\n"
+            "expectations: [{type: expect_column_to_exist, kwargs: {column: x}}]\n")
+    write_suite(tmp_path, text, "a.yml")
+    write_suite(tmp_path, text, "b.yaml")
+    with pytest.raises(SuiteFileError, match=r"used twice: \['same'\]"):
+        load_suites(tmp_path)
+
+
+# --- running them -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_suite_passes_on_clean_data(suites, clean_db, name):
+    result = run_suite(suites[name], clean_db)
+    assert result.passed, result.summary
+    assert result.evaluated == EXPECTED[name][0]
+    assert result.failing_rows == []
+    assert all(o.success for o in result.expectations)
+    assert result.summary.endswith(f"holds on all {EXPECTED[name][0]} rows.")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_suite_fails_on_broken_data_with_the_numbers(suites, broken_db, name):
+    suite = suites[name]
+    result = run_suite(suite, broken_db)
+    assert not result.passed
+    assert result.severity == suite.severity
+    assert result.evaluated == EXPECTED[name][1]
+    assert result.failing_rows == EXPECTED[name][2]
+
+
+def test_pair_failure_is_counted_and_summarised(suites, broken_db):
+    result = run_suite(suites["table3_balance"], broken_db)
+    [outcome] = result.expectations
+    assert (outcome.type, outcome.success, outcome.unexpected_count) == (
+        "expect_column_pair_values_to_be_equal", False, 1)
+    assert result.summary == (
+        "Table 3 balance holds per applicant column: 3 rows assessed; "
+        "expect_column_pair_values_to_be_equal(lhs, rhs) fails on 1 row.")
+
+
+def test_unique_keys_reports_both_expectations(suites, broken_db):
+    result = run_suite(suites["unique_report_keys"], broken_db)
+    counts = {o.type: (o.success, o.unexpected_count) for o in result.expectations}
+    assert counts == {"expect_column_values_to_not_be_null": (False, 1),
+                      "expect_column_values_to_be_unique": (False, 2)}
+
+
+def test_empty_tables_pass_with_nothing_evaluated(suites, tmp_path):
+    empty = make_warehouse(tmp_path / "empty.duckdb")
+    for suite in suites.values():
+        result = run_suite(suite, empty)
+        assert (result.passed, result.evaluated, result.failing_rows) == (True, 0, [])
+        assert result.gx_result is None
+
+
+def test_failing_rows_are_capped(suites, tmp_path):
+    rows = [(f"r{i:03}", "table3_balance", "total", "fail", float(i), float(i + 1), "")
+            for i in range(50)]
+    db = make_warehouse(tmp_path / "many.duckdb", {"marts.report_quality": rows})
+    result = run_suite(suites["table3_balance"], db)
+    assert result.evaluated == 50
+    assert result.expectations[0].unexpected_count == 50
+    assert len(result.failing_rows) == MAX_FAILING_ROWS
+    assert result.failing_rows[0] == {"report_id": "r000", "scope": "total", "lhs": 0.0, "rhs": 1.0}
+
+
+def test_path_connection_is_closed_so_a_writer_can_open_the_file(suites, tmp_path):
+    db = make_warehouse(tmp_path / "w.duckdb", CLEAN_ROWS)
+    run_suite(suites["table3_balance"], db)
+    writer = duckdb.connect(str(db))  # raises "Could not set lock" if the reader were still open
+    writer.execute("insert into marts.report_quality values ('r9', 'table3_balance', 's', 'fail', 1, 2, '')")
+    writer.close()
+    assert run_suite(suites["table3_balance"], db).failing_rows == [
+        {"report_id": "r9", "scope": "s", "lhs": 1.0, "rhs": 2.0}]
+
+
+def test_an_open_connection_is_used_as_given(suites, broken_db):
+    con = duckdb.connect(str(broken_db), read_only=True)
+    try:
+        assert run_suite(suites["files_accounted_for"], con).evaluated == 4
+        assert con.execute("select 1").fetchone() == (1,)  # still open for the caller
+    finally:
+        con.close()
+
+
+def test_missing_table_is_an_error_not_a_finding(suites, tmp_path):
+    db = tmp_path / "bare.duckdb"
+    duckdb.connect(str(db)).close()
+    with pytest.raises(duckdb.CatalogException):
+        run_suite(suites["table3_balance"], db)
+
+
+# --- data docs --------------------------------------------------------------------------------
+
+def test_data_docs_index_and_pages(suites, broken_db, tmp_path):
+    results = [run_suite(s, broken_db) for s in suites.values()]
+    docs = tmp_path / "gx" / "docs"
+    index = build_data_docs(results, docs, run_name="run-1")
+    assert index == docs.resolve() / "index.html"
+    html = index.read_text(encoding="utf-8")
+    for name in suites:
+        assert f"validations/{name}/run-1/" in html
+    [page] = (docs / "validations" / "table3_balance" / "run-1").glob("*/marts.report_quality.html")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
+    assert "Status: Failed" in text
+    assert "7.0 9.0 1" in text  # the unexpected (lhs, rhs) pair and its count
+    assert "Run Name run-1" in text
+
+
+def test_data_docs_keep_the_last_runs_and_drop_older_pages(suites, clean_db, tmp_path):
+    results = [run_suite(suites["table3_balance"], clean_db)]
+    docs = tmp_path / "docs"
+    for run in ("a", "b", "c"):
+        build_data_docs(results, docs, run_name=run, keep_runs=2)
+    pages = sorted(p.relative_to(docs / "validations" / "table3_balance").parts[0]
+                   for p in (docs / "validations").rglob("*.html"))
+    assert pages == ["b", "c"]
+    assert len(list((tmp_path / "validations").rglob("*.json"))) == 2
+    html = (docs / "index.html").read_text(encoding="utf-8")
+    assert "table3_balance/c/" in html and "table3_balance/a/" not in html
