@@ -43,8 +43,10 @@ _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _ORPHAN_TRAIL = re.compile(rf"(?<![A-Za-z0-9])[!-'*-~](?=\([a-z{_TONE_VOWELS}]*[{_TONE_VOWELS}][a-z{_TONE_VOWELS}]*\))")
 
 
-def _unshift(run: str) -> str | None:
-    """The run decoded one byte later, if that reads as Chinese; the dangling last byte → LOST."""
+def _unshift(run: str, known: set[str]) -> str | None:
+    """The run decoded one byte later, if that reads as this document's Chinese (every hanzi it
+    yields occurs elsewhere in the document: a wrong shift yields stray characters); the
+    dangling last byte becomes LOST."""
     first = _ANY_SIGN.search(run).start()
     for start in (first - 1, first, first - 2):
         if start < 0:
@@ -58,15 +60,19 @@ def _unshift(run: str) -> str | None:
             decoded = raw[: len(raw) - dangling].decode("gbk")
         except UnicodeDecodeError:
             continue
-        if _PLAUSIBLE.fullmatch(decoded):
+        if _PLAUSIBLE.fullmatch(decoded) and known.issuperset(_HAN.findall(decoded)):
             return run[:start] + decoded + (LOST if dangling else "")
     return None
 
 
 def repair_mojibake(text: str) -> tuple[str, bool, bool]:
-    """→ (text, something was repaired, something is still broken)."""
+    """→ (text, something was repaired, something is still broken).
+
+    Runs that no shift explains keep their hanzi, but their shift symbols become LOST: NFKC would
+    turn ⒓ into "11." and put digits in the text that the source never had."""
     if not _ANY_SIGN.search(text):
         return text, False, False
+    known = set(_HAN.findall(_MOJIBAKE_RUN.sub("", text)))
     repaired = broken = False
 
     def fix(m: re.Match) -> str:
@@ -74,10 +80,12 @@ def repair_mojibake(text: str) -> tuple[str, bool, bool]:
         run = m.group()
         if not _HAN.search(run):
             return run
-        fixed = _unshift(run)
+        fixed = _unshift(run, known)
         if fixed is None:
-            broken = broken or bool(_SIGN.search(run))
-            return run
+            if not _SIGN.search(run):
+                return run  # circled numbers beside hanzi: ordinary list markers
+            broken = True
+            return _ANY_SIGN.sub(LOST, run)
         repaired = True
         broken = broken or LOST in fixed
         return fixed
