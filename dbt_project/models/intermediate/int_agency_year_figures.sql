@@ -1,0 +1,107 @@
+-- The counts behind agency_year_metrics: one row per agency × year from the latest non-template
+-- annual report. Figures come from the printed 总计 column and are null when the report left them
+-- blank; nothing is summed across applicant columns to fill a gap.
+with latest_annual_reports as (
+
+    select *
+    from {{ ref('int_reports_latest') }}
+    where is_latest
+        and not is_template
+        and doc_type = 'annual_report'
+        and agency_id is not null
+        and report_year is not null
+
+),
+
+table3_totals as (
+
+    select * from {{ ref('int_table3_report_columns') }}
+    where column_code = 'total'
+
+),
+
+table4_groups as (
+
+    select * from {{ ref('int_table4_report_groups') }}
+
+),
+
+table4_by_report as (
+
+    select
+        report_id,
+        max(upheld) filter (where group_code = 'review') as review_upheld,
+        max(corrected) filter (where group_code = 'review') as review_corrected,
+        max(other) filter (where group_code = 'review') as review_other,
+        {{ sum_if_complete('upheld', "group_code in ('litigation_direct', 'litigation_after_review')") }} as litigation_upheld,
+        {{ sum_if_complete('corrected', "group_code in ('litigation_direct', 'litigation_after_review')") }} as litigation_corrected,
+        {{ sum_if_complete('other', "group_code in ('litigation_direct', 'litigation_after_review')") }} as litigation_other
+
+    from table4_groups
+
+    group by report_id
+
+),
+
+table2_cells as (
+
+    select * from {{ ref('stg_parsed__table2_cells') }}
+
+),
+
+-- 2021-layout Table 2 figures only: the 2019 codes measure different things
+table2_by_report as (
+
+    select
+        table2_cells.report_id,
+        max(table2_cells.cell_value) filter (where row_code = 'administrative_fees' and column_code = 'amount_10k_yuan') as fees_10k_yuan,
+        max(table2_cells.cell_value) filter (where row_code = 'regulations' and column_code = 'in_force') as regulations_in_force,
+        max(table2_cells.cell_value) filter (where row_code = 'normative_documents' and column_code = 'in_force') as normative_documents_in_force
+
+    from table2_cells
+
+    group by table2_cells.report_id
+
+),
+
+figures as (
+
+    select
+        latest_annual_reports.agency_id,
+        latest_annual_reports.report_year,
+        latest_annual_reports.report_id,
+        latest_annual_reports.layout,
+        latest_annual_reports.province,
+        latest_annual_reports.city,
+        table3_totals.new_received as applications_received,
+        table3_totals.carried_over,
+        table3_totals.total_handled as handled,
+        table3_totals.carried_forward,
+        table3_totals.granted,
+        table3_totals.partially_granted,
+        table3_totals.denied,
+        table3_totals.unavailable,
+        table4_by_report.review_upheld,
+        table4_by_report.review_corrected,
+        table4_by_report.review_other,
+        table4_by_report.litigation_upheld,
+        table4_by_report.litigation_corrected,
+        table4_by_report.litigation_other,
+        table2_by_report.fees_10k_yuan,
+        cast(table2_by_report.regulations_in_force as bigint) as regulations_in_force,
+        cast(table2_by_report.normative_documents_in_force as bigint) as normative_documents_in_force
+
+    from latest_annual_reports
+
+    left join table3_totals
+        on latest_annual_reports.report_id = table3_totals.report_id
+
+    left join table4_by_report
+        on latest_annual_reports.report_id = table4_by_report.report_id
+
+    left join table2_by_report
+        on latest_annual_reports.report_id = table2_by_report.report_id
+
+)
+
+select * from figures

@@ -1,0 +1,35 @@
+-- Table 3 pivoted to one row per report × applicant column. Group sums (denied, unavailable,
+-- not_handled, other, outcome_sum) are null unless every cell of the group is filled.
+with grid as (
+
+    select * from {{ ref('int_table3_cell_grid') }}
+
+),
+
+pivoted as (
+
+    select
+        report_id,
+        column_code,
+        outcome_variant,
+        max(cell_value) filter (where row_code = 'new_received') as new_received,
+        max(cell_value) filter (where row_code = 'carried_over') as carried_over,
+        max(cell_value) filter (where row_code = 'granted') as granted,
+        max(cell_value) filter (where row_code = 'partially_granted') as partially_granted,
+        {{ sum_if_complete('cell_value', "row_group = 'denied'") }} as denied,
+        {{ sum_if_complete('cell_value', "row_group = 'unavailable'") }} as unavailable,
+        {{ sum_if_complete('cell_value', "row_group = 'not_handled'") }} as not_handled,
+        {{ sum_if_complete('cell_value', "row_group = 'other'") }} as other_handling,
+        max(cell_value) filter (where row_code = 'total_handled') as total_handled,
+        max(cell_value) filter (where row_code = 'carried_forward') as carried_forward,
+        {{ sum_if_complete('cell_value', "row_group in ('granted', 'denied', 'unavailable', 'not_handled', 'other')") }} as outcome_sum,
+        count(*) filter (where row_group in ('granted', 'denied', 'unavailable', 'not_handled', 'other')) as outcome_cells_expected,
+        count(cell_value) filter (where row_group in ('granted', 'denied', 'unavailable', 'not_handled', 'other')) as outcome_cells_filled
+
+    from grid
+
+    group by report_id, column_code, outcome_variant
+
+)
+
+select * from pivoted

@@ -1,0 +1,57 @@
+with reports as (
+
+    select * from {{ ref('int_reports_latest') }}
+
+),
+
+rule_results as (
+
+    select * from {{ ref('report_quality') }}
+
+),
+
+-- inconsistent: some rule failed; consistent: none failed and at least one table rule passed;
+-- not_assessable: nothing could be checked against the tables
+report_status as (
+
+    select
+        report_id,
+        case
+            when bool_or(status = 'fail') then 'inconsistent'
+            when bool_or(status = 'pass' and rule like 'table%') then 'consistent'
+            else 'not_assessable'
+        end as quality_status
+
+    from rule_results
+
+    group by report_id
+
+),
+
+final as (
+
+    select
+        cast(reports.report_id as varchar) as report_id,
+        cast(reports.agency_id as varchar) as agency_id,
+        cast(reports.agency_name as varchar) as agency_name,
+        cast(reports.report_year as integer) as report_year,
+        cast(reports.layout as varchar) as layout,
+        cast(reports.doc_type as varchar) as doc_type,
+        cast(reports.is_template as boolean) as is_template,
+        cast(reports.title as varchar) as title,
+        cast(reports.publish_date as date) as publish_date,
+        cast(reports.file_name as varchar) as file_name,
+        cast(reports.arrived_at as timestamp) as arrived_at,
+        cast(reports.parser_version as varchar) as parser_version,
+        cast(reports.is_latest as boolean) as is_latest,
+        cast(reports.superseded_by_report_id as varchar) as superseded_by_report_id,
+        cast(coalesce(report_status.quality_status, 'not_assessable') as varchar) as quality_status
+
+    from reports
+
+    left join report_status
+        on reports.report_id = report_status.report_id
+
+)
+
+select * from final

@@ -1,0 +1,37 @@
+with source as (
+
+    select * from {{ source('parsed', 'reports') }}
+
+),
+
+renamed as (
+
+    select
+        sha256 as report_id,
+        nullif(trim(agency), '') as agency_name,
+        -- an agency is known by its name; the same organ keeps its name across years
+        case when nullif(trim(agency), '') is not null then md5(trim(agency)) end as agency_id,
+        file_name,
+        parser_version,
+        parsed_at,
+        format as file_format,
+        encoding,
+        script,
+        doc_type,
+        layout,
+        is_template,
+        title,
+        nullif(trim(province), '') as province,
+        nullif(trim(city), '') as city,
+        nullif(trim(county), '') as county,
+        nullif(trim(region_code), '') as region_code,
+        report_year,
+        publish_date,
+        coalesce(repairs, []::varchar[]) as repairs,
+        coalesce(flags, []::varchar[]) as flags
+
+    from source
+
+)
+
+select * from renamed
