@@ -28,12 +28,19 @@ PAIR_RULES = (
 
 # Only the columns the suite queries read; the real tables have more.
 DDL = """
-create schema marts; create schema ingest; create schema parsed;
+create schema marts; create schema seeds; create schema ingest; create schema parsed;
 create table marts.report_quality (report_id varchar, rule varchar, scope varchar,
     status varchar, lhs double, rhs double, detail varchar);
-create table marts.fct_application_outcomes (report_id varchar, row_code varchar,
-    applicant_type varchar, "count" bigint);
-create table marts.dim_report (report_id varchar, report_year integer, publish_date date);
+create table marts.dim_report (report_id varchar, agency_name varchar, report_year integer,
+    publish_date date);
+create table marts.fct_application_outcomes (report_id varchar, report_year integer,
+    row_code varchar, column_code varchar, application_count bigint);
+create table marts.fct_review_litigation (report_id varchar, report_year integer,
+    group_code varchar, column_code varchar, case_count bigint);
+create table marts.fct_proactive_disclosure (report_id varchar, report_year integer,
+    layout varchar, row_code varchar, column_code varchar, item_value double);
+create table seeds.table2_items (layout varchar, row_code varchar, column_code varchar,
+    may_be_negative boolean);
 create table ingest.report_files (sha256 varchar, file_name varchar);
 create table ingest.quarantined_files (sha256 varchar, file_name varchar, reason varchar);
 create table parsed.reports (sha256 varchar, file_name varchar);
@@ -52,18 +59,35 @@ CLEAN_ROWS = {
             ("r1", rule, "total", "pass", 5.0, 5.0, ""),
             ("r2", rule, "natural_person", "pass", 0.0, 0.0, ""),
             # Not assessable: excluded by the query even though the numbers differ.
-            ("r3", rule, "total", "not_assessable", None, 4.0, "carried_over missing"),
+            ("r3", rule, "total", "not_assessable", None, 4.0, "carried_over blank"),
         )
     ],
-    "marts.fct_application_outcomes": [
-        ("r1", "granted", "total", 3),
-        ("r1", "granted", "natural_person", 0),
-        ("r1", "denied_state_secret", "total", None),  # not filled: skipped
-    ],
     "marts.dim_report": [
-        ("r1", 2023, "2024-01-20"),
-        ("r2", 2023, "2023-12-30"),
-        ("r3", None, None),  # a template: no year, not assessable
+        ("r1", "同江市繁荣街道", 2023, "2024-01-20"),
+        ("r2", "宣州区经济和信息化局", 2023, "2023-12-30"),
+        ("r3", None, None, None),  # a template: no year, not assessable
+    ],
+    "marts.fct_application_outcomes": [
+        ("r1", 2023, "granted", "total", 3),
+        ("r1", 2023, "granted", "natural_person", 0),
+        ("r1", 2023, "denied_state_secret", "total", None),  # not filled: skipped
+    ],
+    "marts.fct_review_litigation": [
+        ("r1", 2023, "review", "upheld", 1),
+        ("r1", 2023, "review", "total", None),
+    ],
+    "marts.fct_proactive_disclosure": [
+        ("r1", 2023, "2021", "regulations", "issued", 2.0),
+        ("r1", 2023, "2021", "administrative_fees", "amount_10k_yuan", 1.5),
+        ("r2", 2023, "2019", "administrative_licensing", "change", -3.0),  # 本年增/减: left out
+        ("r2", 2023, "2019", "administrative_licensing", "decisions", None),
+    ],
+    "seeds.table2_items": [
+        ("2021", "regulations", "issued", False),
+        ("2021", "regulations", "abolished", False),
+        ("2021", "administrative_fees", "amount_10k_yuan", False),
+        ("2019", "administrative_licensing", "change", True),
+        ("2019", "administrative_licensing", "decisions", False),
     ],
     "ingest.report_files": [("a", "a.txt"), ("b", "b.html"), ("c", "c.pdf")],
     "ingest.quarantined_files": [("c", "c.pdf", "scanned PDF without text")],
@@ -77,8 +101,20 @@ CLEAN_ROWS = {
 
 BROKEN_EXTRA_ROWS = {
     "marts.report_quality": [("r4", rule, "other_org", "fail", 7.0, 9.0, "") for rule in PAIR_RULES],
-    "marts.fct_application_outcomes": [("r4", "granted", "other_org", -2)],
-    "marts.dim_report": [("r4", 2018, "2021-03-14"), ("r2", 2024, "2025-01-05"), (None, 2022, None)],
+    # r5 twice and a null key break unique_report_keys; r5 has no facts, so no other suite sees
+    # the duplicate through its join.
+    "marts.dim_report": [
+        ("r4", "新陶街道", 2018, "2021-03-14"),
+        ("r5", "某某镇", 2024, "2025-01-05"),
+        ("r5", "某某镇", 2024, "2025-01-05"),
+        (None, "无名", 2022, None),
+    ],
+    "marts.fct_application_outcomes": [("r4", 2018, "granted", "other_org", -2)],
+    "marts.fct_review_litigation": [("r4", 2018, "litigation_direct", "pending", -1)],
+    "marts.fct_proactive_disclosure": [
+        ("r4", 2018, "2021", "regulations", "abolished", -1.0),
+        ("r4", 2018, "2021", "mystery_row", "mystery_column", -5.0),  # outside the code list
+    ],
     "ingest.report_files": [("d", "d.docx")],
     "ingest.quarantined_files": [("b", "b.html", "too large")],
     "parsed.table2_cells": [("z",)],
@@ -86,16 +122,22 @@ BROKEN_EXTRA_ROWS = {
     "parsed.narrative_metrics": [("y",)],
 }
 
-PAIR_FAILURE = [{"report_id": "r4", "scope": "other_org", "lhs": 7.0, "rhs": 9.0}]
+R4 = {"report_id": "r4", "agency_name": "新陶街道", "report_year": 2018}
+PAIR_FAILURE = [{**R4, "scope": "other_org", "lhs": 7.0, "rhs": 9.0}]
 
 # suite -> (rows assessed in clean, rows assessed in broken, failing rows in broken)
 EXPECTED = {
     **{rule: (2, 3, PAIR_FAILURE) for rule in PAIR_RULES},
-    "non_negative_counts": (3, 4, [{"report_id": "r4", "scope": "granted / other_org", "value": -2}]),
-    "plausible_years": (2, 4, [
-        {"report_id": "r4", "report_year": 2018, "publish_date": "2021-03-14", "publish_lag_years": 3},
+    "non_negative_counts": (3, 4, [{**R4, "scope": "granted / other_org", "value": -2}]),
+    "non_negative_table4": (2, 3, [{**R4, "scope": "litigation_direct / pending", "value": -1}]),
+    "non_negative_table2": (3, 5, [
+        {**R4, "scope": "mystery_row / mystery_column", "value": -5.0},
+        {**R4, "scope": "regulations / abolished", "value": -1.0},
     ]),
-    "unique_report_keys": (3, 6, [{"report_id": "r2"}, {"report_id": "r2"}, {"report_id": None}]),
+    "plausible_years": (2, 5, [
+        {**R4, "publish_date": "2021-03-14", "publish_lag_years": 3},
+    ]),
+    "unique_report_keys": (3, 7, [{"report_id": "r5"}, {"report_id": "r5"}, {"report_id": None}]),
     "files_accounted_for": (3, 4, [{"sha256": "d", "file_name": "d.docx", "accounted_for": False}]),
     "parsed_or_quarantined": (3, 3, [
         {"sha256": "b", "file_name": "b.html", "reason": "too large", "parsed_and_quarantined": True},
@@ -233,6 +275,8 @@ def test_suite_fails_on_broken_data_with_the_numbers(suites, broken_db, name):
     assert result.severity == suite.severity
     assert result.evaluated == EXPECTED[name][1]
     assert result.failing_rows == EXPECTED[name][2]
+    for row in result.failing_rows:  # nullable integer columns stay integers, not 2018.0
+        assert row.get("report_year") is None or type(row["report_year"]) is int
 
 
 def test_pair_failure_is_counted_and_summarised(suites, broken_db):
@@ -268,7 +312,8 @@ def test_failing_rows_are_capped(suites, tmp_path):
     assert result.evaluated == 50
     assert result.expectations[0].unexpected_count == 50
     assert len(result.failing_rows) == MAX_FAILING_ROWS
-    assert result.failing_rows[0] == {"report_id": "r000", "scope": "total", "lhs": 0.0, "rhs": 1.0}
+    assert result.failing_rows[0] == {"report_id": "r000", "agency_name": None, "report_year": None,
+                                      "scope": "total", "lhs": 0.0, "rhs": 1.0}
 
 
 def test_path_connection_is_closed_so_a_writer_can_open_the_file(suites, tmp_path):
@@ -278,7 +323,7 @@ def test_path_connection_is_closed_so_a_writer_can_open_the_file(suites, tmp_pat
     writer.execute("insert into marts.report_quality values ('r9', 'table3_balance', 's', 'fail', 1, 2, '')")
     writer.close()
     assert run_suite(suites["table3_balance"], db).failing_rows == [
-        {"report_id": "r9", "scope": "s", "lhs": 1.0, "rhs": 2.0}]
+        {"report_id": "r9", "agency_name": None, "report_year": None, "scope": "s", "lhs": 1.0, "rhs": 2.0}]
 
 
 def test_an_open_connection_is_used_as_given(suites, broken_db):
