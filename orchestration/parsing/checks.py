@@ -56,14 +56,17 @@ def _side_sums(rule: SumRule, values: Values) -> tuple[int | float, int | float]
     return total[0], total[1]
 
 
-def outcome_layout(rows: set[str], layout: str | None) -> str:
-    """Which outcome row set (20 rows of 2021, 18 of 2019) the read Table 3 uses. The rows read
-    decide, because some later reports keep the single 2019 row (六)其他处理."""
+def table3_layout(rows: set[str]) -> str | None:
+    """The layout Table 3's rows show: (六)其他处理 split into three sub-rows (2021) or one."""
     if rows & {"other_no_correction", "other_fee_unpaid", "other_other"}:
         return "2021"
-    if "other_handling" in rows:
-        return "2019"
-    return layout if layout in ("2021", "2019") else "2021"
+    return "2019" if "other_handling" in rows else None
+
+
+def outcome_layout(rows: set[str], layout: str | None) -> str:
+    """Which outcome row set (21 rows of 2021, 19 of 2019) the read Table 3 uses. The rows read
+    decide, because some later reports keep the single 2019 row (六)其他处理."""
+    return table3_layout(rows) or (layout if layout in ("2021", "2019") else "2021")
 
 
 def table3_rules(layout: str) -> list[SumRule]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import labels as lab
-from .checks import outcome_layout, table3_rules
+from .checks import outcome_layout, table3_layout, table3_rules
 from .codes import TABLE2_BLOCKS, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_GROUPS
 from .glued import split_totalled, resolve_rows
 from .model import TableCell, TablesResult
@@ -47,7 +47,15 @@ class Item:
     grid: int = 0
 
     def head(self) -> str:
-        return next((c for c in self.cells if c.strip() and not is_value(c)), "")
+        return next((c for c in self.cells if _is_label(c)), "")
+
+
+def _is_label(cell: str) -> bool:
+    return not is_value(cell)
+
+
+def _filled(cell: str) -> bool:
+    return cell.strip() != ""
 
 
 @dataclass
@@ -78,34 +86,23 @@ def text_items(text: str) -> list[Item]:
         elif "\t" in stripped:
             items.append(Item([c.strip() for c in stripped.split("\t")], True))
         else:
-            items.append(Item(_join_labels(_SPLIT.split(stripped)), False))
+            # Spaces separate cells here; a label that spaces split ("(三) 不予公开") is rejoined
+            # by the label matcher, which retries a label with the one before it.
+            items.append(Item(_SPLIT.split(stripped), False))
     return items
 
 
-def _join_labels(tokens: list[str]) -> list[str]:
-    """Rejoin label words a line's spaces split ("(三) 不予公开"); values stay one per token."""
-    out: list[str] = []
-    prev_label = False
-    for tok in tokens:
-        label = not is_value(tok)
-        if label and prev_label:
-            out[-1] += tok
-        else:
-            out.append(tok)
-        prev_label = label
-    return out
-
-
 def grid_items(grids: Sequence[Sequence[Sequence[str]]]) -> list[Item]:
-    return [Item([c.strip() for c in row], True, n)
+    # Cells keep their text as it stood (raw); blank-ness is judged on the stripped text.
+    return [Item(list(row), True, n)
             for n, grid in enumerate(grids, start=1) for row in grid if row]
 
 
 # --- items to rows --------------------------------------------------------------------------
 def build_rows(items: Iterable[Item]) -> list[Row]:
     """Label cells followed by value cells make a row. In a structured row the values are the
-    cells after its last label (a 序号 before the label is dropped); a row without values hands
-    its labels on to the next row, which is how group labels and wrapped labels join."""
+    cells after its last label (a 序号 before the label is dropped). Labels not followed by
+    values go on to the next row, which is how group labels and wrapped labels join it."""
     rows: list[Row] = []
     cur = Row()
     for item in items:
@@ -113,10 +110,13 @@ def build_rows(items: Iterable[Item]) -> list[Row]:
             if cur.values:
                 rows.append(cur)
                 cur = Row()
-            last = max((i for i, c in enumerate(item.cells) if c and not is_value(c)), default=-1)
-            cur.labels += [c for c in item.cells[: last + 1] if c and not is_value(c)]
+            last = max((i for i, c in enumerate(item.cells) if _is_label(c)), default=-1)
+            own = [c.strip() for c in item.cells[: last + 1] if _is_label(c)]
+            cur.labels += own
             values = item.cells[last + 1:]
-            if any(values):
+            # A labelled row of blank cells is a real row left unfilled; a row of nothing but
+            # blanks is layout.
+            if any(map(_filled, values)) or (own and values):
                 cur.values = values
                 rows.append(cur)
                 cur = Row()
@@ -177,9 +177,9 @@ def _count(raw: str) -> tuple[bool, int | None]:
 def _fit(values: list[str], width: int) -> list[str] | None:
     """The row's `width` cells, trimming surplus empty cells a wrong colspan left at the ends."""
     vals = list(values)
-    while len(vals) > width and vals[-1] == "":
+    while len(vals) > width and not _filled(vals[-1]):
         vals.pop()
-    while len(vals) > width and vals[0] == "":
+    while len(vals) > width and not _filled(vals[0]):
         vals.pop(0)
     return vals if len(vals) == width else None
 
@@ -226,7 +226,7 @@ def _drop_blank_group_row(read: dict[str, list[str]]) -> None:
     """A 2021 (六)其他处理 group label on a row of its own with empty cells is not the 2019 row
     other_handling: its sub-rows carry the numbers."""
     subrows = {"other_no_correction", "other_fee_unpaid", "other_other"}
-    if "other_handling" in read and subrows & set(read) and not any(read["other_handling"]):
+    if "other_handling" in read and subrows & set(read) and not any(map(_filled, read["other_handling"])):
         del read["other_handling"]
 
 
@@ -249,7 +249,7 @@ def _table4(rows: list[Row]) -> _Out:
     """The 15 numbers in reading order: review, then litigation_direct, then
     litigation_after_review, each upheld, corrected, other, pending, total."""
     out = _Out()
-    values = [v for row in rows if any(row.values) for v in row.values]
+    values = [v for row in rows if any(map(_filled, row.values)) for v in row.values]
     if not values:
         return out
     fitted = _fit(values, len(T4_KEYS))
@@ -343,26 +343,21 @@ def _read(regions: dict[int, list[Item]]) -> dict[int, tuple[_Out, str | None]]:
 def extract_tables(text: str, grids: list[list[list[str]]]) -> TablesResult:
     """Cells of Tables 2, 3 and 4 with the repairs made and flags raised reading them. Each
     table is taken from the grids when they yield any of its cells, else from the text."""
-    from_grids = _read(find_regions(grid_items(grids))) if grids else {}
-    from_text = _read(find_regions(text_items(text)))
+    found = _read(find_regions(grid_items(grids))) if grids else {}
+    if any(table not in found or not found[table][0].cells for table in (2, 3, 4)):
+        from_text = _read(find_regions(text_items(text)))
+        for table, read in from_text.items():
+            if table not in found or not found[table][0].cells:
+                found[table] = read
     result = TablesResult()
-    t2_layout = None
-    for table in (2, 3, 4):
-        chosen = from_grids.get(table)
-        if chosen is None or not chosen[0].cells:
-            chosen = from_text.get(table, chosen)
-        if chosen is None:
-            continue
-        out, layout = chosen
-        t2_layout = layout if table == 2 else t2_layout
+    for table in sorted(found):
+        out, _ = found[table]
         result.cells += out.cells
-        result.repairs += [r for r in out.repairs if r not in result.repairs]
-        result.flags += [f for f in out.flags if f not in result.flags]
-    result.layout_hint = t2_layout or _table3_layout({c.row for c in result.cells if c.table == 3})
+        result.repairs += out.repairs
+        result.flags += out.flags
+    # Repairs and flags name what happened, once each, in the order first met.
+    result.repairs = list(dict.fromkeys(result.repairs))
+    result.flags = list(dict.fromkeys(result.flags))
+    t2_layout = found[2][1] if 2 in found else None
+    result.layout_hint = t2_layout or table3_layout({c.row for c in result.cells if c.table == 3})
     return result
-
-
-def _table3_layout(rows: set[str]) -> str | None:
-    if rows & {"other_no_correction", "other_fee_unpaid", "other_other"}:
-        return "2021"
-    return "2019" if "other_handling" in rows else None

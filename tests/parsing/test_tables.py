@@ -31,3 +31,7 @@ def test_seed_002_reads_every_cell_as_zero():
     assert all(c.value == 0 and c.raw == "0" for c in result.cells)
     assert result.layout_hint == "2021"
     assert result.flags == [] and result.repairs == []
+
+
+def _cells(result) -> set[tuple]:
+    return {(c.table, c.row, c.column, c.value, c.raw) for c in result.cells}
