@@ -9,14 +9,9 @@ from .checks import evaluate_checks
 from .cleaning import clean, clean_fragment
 from .metadata import extract_metadata, year_reported_by_annual_report
 from .metrics import extract_metrics
-from .model import ParseResult, TableCell, TablesResult
+from .model import ParseResult, TableCell
 from .reading import DEFAULT_MAX_BYTES, ReadError, read_document, too_large_reason
-
-try:
-    from .tables import extract_tables
-except ImportError:  # the table extractor is being written in parallel
-    def extract_tables(text: str, grids: list[list[list[str]]]) -> TablesResult:
-        return TablesResult()
+from .tables import extract_tables
 
 
 def _grid_text(grids: list[list[list[str]]]) -> str:
