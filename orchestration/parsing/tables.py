@@ -237,7 +237,8 @@ def _split_glued_table3(glued: dict[str, list[str]], rows: set[str],
     chosen = resolve_rows(known, candidates, T3_COLUMNS, rules)
     for code, runs in glued.items():
         if code not in chosen:
-            out.flags.append("glued_digits_ambiguous")
+            # No split at all means the row lost cells rather than separators.
+            out.flags.append("glued_digits_ambiguous" if candidates[code] else "table3_row_width_mismatch")
             continue
         raw = " ".join(runs)
         out.cells += [TableCell(3, code, col, v, raw) for col, v in zip(T3_COLUMNS, chosen[code])]

@@ -1,17 +1,32 @@
-"""Table extraction: the seed report and every input form of one known report give the same cells."""
+"""Table extraction: seed 002, and every input form of one known report giving the same cells."""
 from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from orchestration.parsing.tables import extract_tables
 
+from . import table_fixtures as fx
+
 SEED_002 = Path(__file__).resolve().parents[2] / "data" / "landing" / "002_145dcace6dc924f1.txt"
+LAYOUTS = ("2021", "2019")
+FORMS = ("one_cell_per_line", "markdown", "space_separated",
+         "html_grid_rowspan_leftovers", "html_grid_empty_cells_wrong_colspan")
 
 
 def _seed_text() -> str:
     # The cleaning module is not under test here: NFKC is the only normalisation seed 002 needs.
     return unicodedata.normalize("NFKC", SEED_002.read_text(encoding="utf-8"))
+
+
+def _cells(result) -> set[tuple]:
+    return {(c.table, c.row, c.column, c.value, c.raw) for c in result.cells}
+
+
+def _table(result, number: int) -> dict[tuple[str, str], object]:
+    return {(c.row, c.column): c.value for c in result.cells if c.table == number}
 
 
 def test_seed_002_reads_every_cell_as_zero():
@@ -33,5 +48,133 @@ def test_seed_002_reads_every_cell_as_zero():
     assert result.flags == [] and result.repairs == []
 
 
-def _cells(result) -> set[tuple]:
-    return {(c.table, c.row, c.column, c.value, c.raw) for c in result.cells}
+def _rendering(report: fx.Report, form: str) -> tuple[str, list]:
+    if form == "one_cell_per_line":
+        return fx.one_cell_per_line(report), []
+    if form == "markdown":
+        return fx.markdown(report), []
+    if form == "space_separated":
+        return fx.space_separated(report), []
+    if form == "html_grid_rowspan_leftovers":
+        return fx.document_text_for_grids(), fx.html_grids(report)
+    return fx.document_text_for_grids(), fx.html_grids(report, rowspan_as_empty=True, extra_cells=2)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("form", FORMS)
+def test_every_rendering_gives_the_same_cells(layout, form):
+    report = fx.known_report(layout)
+    result = extract_tables(*_rendering(report, form))
+    assert _cells(result) == report.expected()
+    assert result.layout_hint == layout
+    assert result.flags == [] and result.repairs == []
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_rows_and_table2_values_per_layout(layout):
+    result = extract_tables(fx.one_cell_per_line(fx.known_report(layout)), [])
+    t3_rows = {row for row, _ in _table(result, 3)}
+    assert len(t3_rows) == (25 if layout == "2021" else 23)
+    assert ("other_handling" in t3_rows) == (layout == "2019")
+    t2 = _table(result, 2)
+    if layout == "2021":
+        assert t2[("administrative_licensing", "decisions")] == 12345678
+        assert t2[("administrative_penalty", "decisions")] == 1056  # written 1,056
+        assert t2[("administrative_coercion", "decisions")] is None  # written /
+        fee = t2[("administrative_fees", "amount_10k_yuan")]
+        assert isinstance(fee, float) and fee == pytest.approx(1.254321)
+        assert isinstance(t2[("regulations", "in_force")], int)
+    else:  # 2019 codes stay their own, never forced into 2021 columns
+        assert t2[("administrative_licensing", "change")] == -2
+        assert t2[("administrative_coercion", "change")] is None  # written —
+        assert t2[("government_procurement", "procurement_amount")] == 251000  # written 251000元
+        assert t2[("normative_documents", "published_total")] == 88
+        assert not {col for _, col in t2} & {"issued", "abolished", "in_force", "amount_10k_yuan"}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_glued_rows_are_split_by_the_tables_arithmetic(layout):
+    report = fx.known_report(layout)
+    result = extract_tables(fx.space_separated(report, glue=True), [])
+    runs = {code: "".join(report.t3_raw(code)) for code in report.table3}
+    t4_run = "".join(report.t4_raw())
+    expected = {(t, r, c, v, runs[r] if t == 3 else t4_run if t == 4 else raw)
+                for t, r, c, v, raw in report.expected()}
+    assert _cells(result) == expected
+    assert runs["new_received"] == "307015245"  # 30|7|0|1|5|2|45 read back from one run
+    assert _table(result, 3)[("new_received", "total")] == 45
+    assert result.repairs == ["glued_digits_split"] and result.flags == []
+
+
+def test_blank_and_not_filled_cells_are_null_with_their_raw_text():
+    report = fx.known_report("2021")
+    grids = fx.html_grids(report)
+    t3 = grids[2]
+    granted = next(i for i, row in enumerate(t3) if "(一)予以公开" in row)
+    t3[granted] = ["三、本年度办理结果", "(一)予以公开", "", "/", "—", "-", "无", "\u00a0", " "]
+    t3[granted + 1] = [t3[granted + 1][0], *[""] * 7]  # a row left entirely blank
+    result = extract_tables(fx.document_text_for_grids(), grids)
+    cells = {(c.row, c.column): (c.value, c.raw) for c in result.cells if c.table == 3}
+    assert [cells[("granted", col)] for col in fx.T3_COLUMNS] == [
+        (None, ""), (None, "/"), (None, "—"), (None, "-"), (None, "无"), (None, "\u00a0"), (None, " ")]
+    assert all(cells[("partially_granted", col)] == (None, "") for col in fx.T3_COLUMNS)
+    assert cells[("denied_state_secret", "natural_person")] == (1, "1")
+
+
+def test_text_markers_are_null_never_zero():
+    text = fx.space_separated(fx.known_report("2021")).replace(
+        "(一)予以公开 12 4 0 1 2 0 19", "(一)予以公开 / — 无 - 2 0 19")
+    t3 = _table(extract_tables(text, []), 3)
+    assert [t3[("granted", c)] for c in fx.T3_COLUMNS] == [None, None, None, None, 2, 0, 19]
+
+
+def test_labels_without_numbering_with_typos_and_wrapped_lines():
+    report = fx.known_report("2021")
+    text = fx.one_cell_per_line(report)
+    for old, new in (
+        ("1.属于国家秘密", "属于国家秘密"),               # no 序号
+        ("(七)总计", "合计"),                             # 合计 for 总计
+        ("3.其他\n", "其他\n"),                            # bare 其他 after (六)2
+        ("4.保护第三方合法权益", "4、保护第三方合法权利"),  # 、 numbering, typo
+        ("2.没有现成信息需要另行制作", "2.没有现成信息需要\n另行制作"),  # wrapped label
+        ("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "(二)部分公\n开(区分处理的,只计这一情形,\n不计其他情形)"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    assert _cells(extract_tables(text, [])) == report.expected()
+
+
+def test_header_repeated_mid_table_is_skipped():
+    report = fx.known_report("2021")
+    text = fx.one_cell_per_line(report)
+    header = "\n".join(["申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构",
+                        "社会公益组织", "法律服务机构", "其他"])
+    for label in ("(四)无法提供", "3.其他", "(七)总计"):
+        text = text.replace(label, header + "\n" + label, 1)
+    assert _cells(extract_tables(text, [])) == report.expected()
+
+
+def test_width_mismatch_is_flagged_not_guessed():
+    text = fx.space_separated(fx.known_report("2021")).replace(
+        "(一)予以公开 12 4 0 1 2 0 19", "(一)予以公开 12 4 1 2 0 19")  # one blank cell lost
+    result = extract_tables(text, [])
+    assert not any(c.row == "granted" for c in result.cells)
+    assert "table3_row_width_mismatch" in result.flags
+    assert len(_table(result, 3)) == 168
+
+
+def test_grids_preferred_and_text_used_for_tables_grids_lack():
+    report = fx.known_report("2021")
+    text = fx.one_cell_per_line(report)
+    grids = fx.html_grids(report)
+    del grids[3]  # no Table 4 grid: it comes from the text
+    assert grids[2][2][:2] == ["一、本年新收政府信息公开申请数量", "30"]
+    grids[2][2][1] = "99"  # the grid, not the text, is read for Table 3
+    result = extract_tables(text, grids)
+    assert _table(result, 3)[("new_received", "natural_person")] == 99
+    assert len(_table(result, 4)) == 15
+
+
+def test_no_tables_gives_nothing():
+    result = extract_tables("一、总体情况\n本年度收到申请 3 件。\n五、存在的主要问题", [])
+    assert result.cells == [] and result.layout_hint is None and result.flags == []
