@@ -45,6 +45,7 @@ VOCABULARY: dict[str, str] = {
 
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _COUNT_UNIT = r"(条|件|个|次|份|项|篇)"
+_DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[^。!?！？\n]+")
 _CLAUSE = re.compile(r"[^,;，；、]+")
 
@@ -143,7 +144,8 @@ def extract_metrics(text: str) -> list[Metric]:
     """Each (name, value) once, with the first sentence that states it."""
     found: list[Metric] = []
     for sentence in _SENTENCE.findall(text):
-        found.extend(_sentence_metrics(sentence.strip()))
+        if _DIGIT.search(sentence):  # most sentences state no number: skip the patterns
+            found.extend(_sentence_metrics(sentence.strip()))
     if _STAT_TABLE.search(text):
         found.extend(_stat_table_metrics(text.splitlines()))
     seen: set[tuple[str, int | float]] = set()

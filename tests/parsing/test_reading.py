@@ -142,3 +142,14 @@ def test_sha256_is_of_the_raw_bytes():
 
     data = seed("000").read_bytes()
     assert parse_bytes(data, "000.txt").sha256 == hashlib.sha256(data).hexdigest()
+
+
+from hypothesis import given, settings, strategies as st
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=400), name=st.sampled_from(["a.txt", "a.html", "a.pdf", "a.docx", "a.md", "a"]))
+def test_parse_bytes_never_raises(data, name):
+    result = parse_bytes(data, name)
+    assert result.status in ("ok", "error")
+    assert (result.status == "error") == (result.error is not None)
