@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from orchestration import settings
 from orchestration.quality.runner import SuiteResult, gx_context
 
-DEFAULT_DOCS_DIR = Path("data/gx/docs")
 KEEP_RUNS = 5
 
 
@@ -80,19 +80,21 @@ def stale_keys(keys: Iterable, keep_runs: int) -> list:
 
 def build_data_docs(
     results: Iterable[SuiteResult],
-    folder: Path | str = DEFAULT_DOCS_DIR,
+    folder: Path | str | None = None,
     *,
     run_name: str = "quality",
     keep_runs: int = KEEP_RUNS,
 ) -> Path:
-    """Add the results to the docs in `folder` and return the path of its index.html.
+    """Add the results to the docs in `folder` (default: <gx dir>/docs, data/gx/docs unless
+    GOVREPORTS_GX moves it) and return the path of its index.html.
 
     Results of suites that had no row to assess carry no GX result and get no page. History is
-    kept beside the site, in `folder`/../validations.
+    kept beside the site, in `folder`/../validations; give every suite the same folder so one
+    index lists them all.
     """
     from great_expectations.core.run_identifier import RunIdentifier
 
-    docs_dir = Path(folder).resolve()
+    docs_dir = Path(folder or Path(settings.default_gx_dir()) / "docs").resolve()
     context = _docs_context(docs_dir, docs_dir.parent / "validations")
     store = context.validation_results_store
     run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.timezone.utc))

@@ -114,7 +114,11 @@ def load_suite(path: Path) -> Suite:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SuiteFileError(f"{path}: not valid YAML/JSON: {exc}") from exc
-    return parse_suite(doc, path)
+    suite = parse_suite(doc, path)
+    # Checks link to their suite file by name: expectations/<name>.yml.
+    if suite.name != path.stem:
+        raise SuiteFileError(f"{path}: the file must be named after its suite, {suite.name!r}")
+    return suite
 
 
 def load_suites(folder: Path | str) -> list[Suite]:

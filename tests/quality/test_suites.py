@@ -6,11 +6,15 @@ every suite, rows that break it. The expected failing rows are written out with 
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from orchestration.quality import SuiteFileError, build_data_docs, load_suites, run_suite
 from orchestration.quality.runner import MAX_FAILING_ROWS, build_gx_suite
@@ -213,7 +217,7 @@ def test_every_suite_builds_a_gx_suite_with_valid_kwargs(suites):
 
 def test_unknown_expectation_type_fails_at_load(tmp_path):
     path = write_suite(tmp_path, """
-name: typo
+name: suite
 title: A typo in the type
 asset: marts/dim_report
 severity: warn
@@ -236,23 +240,39 @@ expectations:
     ],
 )
 def test_bad_fields_fail_at_load(tmp_path, field, value, message):
-    doc = {"name": "ok", "title": "t", "asset": "a", "severity": "warn", "query": "select 1 as x",
+    doc = {"name": "suite", "title": "t", "asset": "a", "severity": "warn", "query": "select 1 as x",
            "expectations": [{"type": "expect_column_to_exist", "kwargs": {"column": "x"}}]}
     doc[field] = value
-    import json
-
     path = write_suite(tmp_path, json.dumps(doc), "suite.json")
     with pytest.raises(SuiteFileError, match=re.escape(message)):
         load_suite(path)
 
 
+def test_suite_file_must_be_named_after_its_suite(tmp_path):
+    text = ("name: same\ntitle: t\nasset: a\nseverity: warn\nquery: select 1 as x\n"
+            "expectations: [{type: expect_column_to_exist, kwargs: {column: x}}]\n")
+    assert load_suite(write_suite(tmp_path, text, "same.yml")).name == "same"
+    with pytest.raises(SuiteFileError, match="must be named after its suite, 'same'"):
+        load_suite(write_suite(tmp_path, text, "other.yml"))
+
+
 def test_duplicate_suite_names_fail_at_load(tmp_path):
     text = ("name: same\ntitle: t\nasset: a\nseverity: warn\nquery: select 1 as x\n"
             "expectations: [{type: expect_column_to_exist, kwargs: {column: x}}]\n")
-    write_suite(tmp_path, text, "a.yml")
-    write_suite(tmp_path, text, "b.yaml")
+    write_suite(tmp_path, text, "same.yml")
+    write_suite(tmp_path, json.dumps({**yaml.safe_load(text), "severity": "error"}), "same.json")
     with pytest.raises(SuiteFileError, match=r"used twice: \['same'\]"):
         load_suites(tmp_path)
+
+
+def test_loading_suites_does_not_import_great_expectations():
+    # Dagster loads the suites when it builds its definitions; GX costs ~3 s to import.
+    code = ("import sys; from orchestration.quality import load_suites; "
+            f"assert len(load_suites({str(SUITES_DIR)!r})) == {len(EXPECTED)}; "
+            "print(sorted(m for m in sys.modules if m.startswith('great_expectations')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
 
 
 # --- running them -----------------------------------------------------------------------------
