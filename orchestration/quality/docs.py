@@ -92,10 +92,10 @@ def build_data_docs(
     kept beside the site, in `folder`/../validations; give every suite the same folder so one
     index lists them all.
     """
-    from great_expectations.core.run_identifier import RunIdentifier
-
     docs_dir = Path(folder or Path(settings.default_gx_dir()) / "docs").resolve()
     context = _docs_context(docs_dir, docs_dir.parent / "validations")
+    from great_expectations.core.run_identifier import RunIdentifier  # after the context: GX set up
+
     store = context.validation_results_store
     run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.timezone.utc))
     new_keys = []
