@@ -9,7 +9,6 @@ Where no unique split exists the row is reported ambiguous and its cells are lef
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 
 from .checks import Key, SumRule
@@ -20,49 +19,68 @@ MAX_CELL_DIGITS = 9
 MAX_CANDIDATES = 5000
 
 
-def _pieces(text: str, pos: int, parts: int, stops: Sequence[int], later: int
-            ) -> Iterator[tuple[tuple[int, ...], int]]:
-    """Numbers cut from text[pos:], `parts` of them, yielding (numbers, end position). A piece
-    never crosses a stop (a separator the source did have) and has no leading zero; `later`
-    pieces must still fit in what remains, which prunes the search."""
-    if parts == 0:
-        yield (), pos
-        return
-    limit = min(stops[bisect_right(stops, pos)], pos + MAX_CELL_DIGITS)
-    for end in range(pos + 1, limit + 1):
-        remaining = len(text) - end
-        after = parts - 1 + later
-        if remaining < after or remaining > after * MAX_CELL_DIGITS:
-            continue
-        piece = text[pos:end]
-        if len(piece) > 1 and piece[0] == "0":
-            break  # "01" is not a number, and neither is any longer piece starting with 0
-        for rest, stop in _pieces(text, end, parts - 1, stops, later):
-            yield (int(piece), *rest), stop
+class _Run:
+    """The glued digits, with the separations the source did have: no piece may cross one."""
+
+    def __init__(self, runs: Sequence[str]) -> None:
+        self.text = "".join(runs)
+        self.next_stop = [0] * (len(self.text) + 1)  # first separation after each position
+        pos = 0
+        for run in runs:
+            for i in range(pos, pos + len(run)):
+                self.next_stop[i] = pos + len(run)
+            pos += len(run)
+        self.next_stop[-1] = pos
+
+    def piece(self, start: int, end: int) -> int | None:
+        """The number text[start:end] reads as, or None: "01" is not a number."""
+        if end > self.next_stop[start] or (end - start > 1 and self.text[start] == "0"):
+            return None
+        return int(self.text[start:end])
+
+    def summing(self, start: int, end: int, parts: int, target: int) -> Iterator[tuple[int, ...]]:
+        """Every cut of text[start:end] into `parts` numbers adding up to `target`. Knowing the
+        sum bounds each piece's length by the target's, which keeps the search small."""
+        if parts == 1:
+            if end - start <= MAX_CELL_DIGITS and self.piece(start, end) == target:
+                yield (target,)
+            return
+        longest = min(len(str(target)), MAX_CELL_DIGITS, end - start - (parts - 1))
+        for stop in range(start + 1, start + longest + 1):
+            value = self.piece(start, stop)
+            if value is None or value > target:
+                break  # a longer piece still crosses, still has its leading 0, is still too big
+            if end - stop > (parts - 1) * MAX_CELL_DIGITS:
+                continue
+            for rest in self.summing(stop, end, parts - 1, target - value):
+                yield (value, *rest)
 
 
 def split_totalled(runs: Sequence[str], groups: int, width: int) -> list[tuple[int, ...]]:
     """Every way to cut the digit runs into `groups` groups of `width` numbers in which each
     group's last number is the sum of the group's others. `runs` are the digit strings as the
-    source separated them; each separation is kept. At most MAX_CANDIDATES + 1 are returned."""
-    text = "".join(runs)
-    stops, pos = [], 0
-    for run in runs:
-        pos += len(run)
-        stops.append(pos)
+    source separated them; a piece never spans two of them. At most MAX_CANDIDATES + 1 are
+    returned: more means the runs cannot be read."""
+    run = _Run(runs)
+    n = len(run.text)
     found: list[tuple[int, ...]] = []
 
     def search(start: int, group: int, acc: tuple[int, ...]) -> None:
-        if len(found) > MAX_CANDIDATES:
-            return
         if group == groups:
-            if start == len(text):
+            if start == n:
                 found.append(acc)
             return
         later = (groups - group - 1) * width
-        for numbers, end in _pieces(text, start, width, stops, later):
-            if sum(numbers[:-1]) == numbers[-1]:
-                search(end, group + 1, acc + numbers)
+        last_end = min(n - later, start + width * MAX_CELL_DIGITS)
+        for end in ([n] if later == 0 else range(start + width, last_end + 1)):
+            for total_len in range(1, min(MAX_CELL_DIGITS, end - start - width + 1) + 1):
+                total = run.piece(end - total_len, end)
+                if total is None:
+                    continue
+                for parts in run.summing(start, end - total_len, width - 1, total):
+                    if len(found) > MAX_CANDIDATES:
+                        return
+                    search(end, group + 1, acc + parts + (total,))
 
     search(0, 0, ())
     return found
