@@ -1,0 +1,63 @@
+"""The code lists agree with report-format.md."""
+from __future__ import annotations
+
+from orchestration.parsing import codes
+
+
+def test_table3_rows_per_layout():
+    r2021 = codes.table3_row_codes("2021")
+    r2019 = codes.table3_row_codes("2019")
+    assert len(r2021) == 25 and len(r2019) == 23
+    assert r2021[:2] == ("new_received", "carried_over") and r2021[-2:] == ("total_handled", "carried_forward")
+    assert set(r2021) - set(r2019) == {"other_no_correction", "other_fee_unpaid", "other_other"}
+    assert set(r2019) - set(r2021) == {"other_handling"}
+    assert len(codes.table3_outcome_codes("2021")) == 21
+    assert len(codes.table3_outcome_codes("2019")) == 19
+
+
+def test_table3_rows_are_ordered_unique_and_grouped():
+    rows = codes.TABLE3_ROWS
+    assert [r.order for r in rows] == list(range(1, len(rows) + 1))
+    assert len({r.code for r in rows}) == len(rows)
+    groups = {r.code: r.group for r in rows}
+    assert groups["partially_granted"] == "granted"
+    assert groups["denied_administrative_inquiry"] == "denied"
+    assert groups["unavailable_unclear_after_correction"] == "unavailable"
+    assert groups["not_handled_confirmation"] == "not_handled"
+    assert groups["other_handling"] == groups["other_fee_unpaid"] == "other"
+    assert {g for g in groups.values()} == {"intake", *codes.OUTCOME_GROUPS, "total", "carry_forward"}
+
+
+def test_table3_columns():
+    assert [c.code for c in codes.TABLE3_COLUMNS] == [
+        "natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
+        "legal_service_org", "other_org", "total"]
+    assert codes.TABLE3_APPLICANT_COLUMNS == tuple(c.code for c in codes.TABLE3_COLUMNS[:6])
+
+
+def test_table4_codes():
+    assert [g.code for g in codes.TABLE4_GROUPS] == ["review", "litigation_direct", "litigation_after_review"]
+    assert [c.code for c in codes.TABLE4_COLUMNS] == ["upheld", "corrected", "other", "pending", "total"]
+
+
+def test_table2_cells_per_layout():
+    cells = codes.TABLE2_CELLS
+    t2021 = {(r, c) for lay, r, c in cells if lay == "2021"}
+    t2019 = {(r, c) for lay, r, c in cells if lay == "2019"}
+    assert len(t2021) == 10 and len(t2019) == 20
+    assert ("administrative_fees", "amount_10k_yuan") in t2021
+    assert ("administrative_fees", "decisions") not in t2019  # fees: previous_year_items, change only
+    assert ("government_procurement", "procurement_amount") in t2019
+    assert not {c for _, c in t2019} & {"issued", "abolished", "in_force", "amount_10k_yuan"}
+
+
+def test_table2_flat_records_keep_layout_specific_labels():
+    rows = {(r.code, r.label): r for r in codes.TABLE2_ROWS}
+    assert rows[("normative_documents", "行政规范性文件")].layouts == ("2021",)
+    assert rows[("normative_documents", "规范性文件")].layouts == ("2019",)
+    assert rows[("regulations", "规章")].layouts == ("2021", "2019")
+    assert rows[("administrative_licensing", "行政许可")].group == "第二十条第(五)项"
+    columns = {(c.code, c.label): c for c in codes.TABLE2_COLUMNS}
+    assert columns[("decisions", "本年处理决定数量")].layouts == ("2021",)
+    assert columns[("change", "本年增/减")].layouts == ("2019",)
+    assert [c.order for c in codes.TABLE2_COLUMNS] == list(range(1, len(codes.TABLE2_COLUMNS) + 1))
