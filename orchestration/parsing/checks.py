@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from .codes import (
     TABLE2_SIGNED_COLUMNS,
@@ -69,7 +70,8 @@ def outcome_layout(rows: set[str], layout: str | None) -> str:
     return table3_layout(rows) or (layout if layout in ("2021", "2019") else "2021")
 
 
-def table3_rules(layout: str) -> list[SumRule]:
+@cache  # the rules are immutable data: build them once per layout
+def table3_rules(layout: str) -> tuple[SumRule, ...]:
     t3 = lambda row, col: (3, row, col)  # noqa: E731 - a key builder, local to the rules below
     outcomes = table3_outcome_codes(layout)
     columns = [c.code for c in TABLE3_COLUMNS]
@@ -91,17 +93,18 @@ def table3_rules(layout: str) -> list[SumRule]:
             tuple((col, t3(row, col)) for col in TABLE3_APPLICANT_COLUMNS),
             (("total", t3(row, "total")),),
         ))
-    return rules
+    return tuple(rules)
 
 
-def table4_rules() -> list[SumRule]:
+@cache
+def table4_rules() -> tuple[SumRule, ...]:
     parts = tuple(c.code for c in TABLE4_COLUMNS if c.code != "total")
-    return [
+    return tuple(
         SumRule("table4_group_total", g.code,
                 tuple((col, (4, g.code, col)) for col in parts),
                 (("total", (4, g.code, "total")),))
         for g in TABLE4_GROUPS
-    ]
+    )
 
 
 def _describe_side(side: tuple[tuple[str, Key], ...], values: Values, total: int | float) -> str:
@@ -151,7 +154,7 @@ def evaluate_checks(cells: list[TableCell], layout: str | None) -> list[Check]:
     """All rules for the tables the document has. A table with no cell at all gets no checks:
     a free-form report has no table whose arithmetic could be assessed."""
     values = cell_values(cells)
-    rules: list[SumRule] = []
+    rules: tuple[SumRule, ...] = ()
     t3_rows = {c.row for c in cells if c.table == 3}
     if t3_rows:
         rules += table3_rules(outcome_layout(t3_rows, layout))

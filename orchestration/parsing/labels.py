@@ -6,6 +6,7 @@ label is recognised by a short keyword that only its own row has, not by its ful
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NOISE = re.compile(r"[\s\u00a0\u3000\"'“”‘’「」『』]+")
 
@@ -56,6 +57,11 @@ _TOTAL = re.compile(r"^(?:\(七\))?(?:总计|合计)$")
 _OTHER_SUBROWS = frozenset({"other_no_correction", "other_fee_unpaid"})
 
 
+# Reports print the same labels over and over: each distinct label is matched once per process.
+_cached = lru_cache(maxsize=16384)
+
+
+@_cached
 def table3_row(label: str, previous: str | None) -> str | None:
     """The Table 3 row code of a label, or None. `previous` is the row read just before: a bare
     其他 is row (六)3 only right after (六)1/2, and a bare 总计 is (七)总计 only once outcome rows
@@ -125,10 +131,12 @@ def _first(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> str 
     return next((code for code, pattern in patterns if pattern.search(text)), None)
 
 
+@_cached
 def table2_column(label: str) -> str | None:
     return _first(_TABLE2_COLUMNS, normalise(label))
 
 
+@_cached
 def table2_row(label: str) -> str | None:
     text = normalise(label)
     # A column header such as 本年收费金额 must not be read as the row 行政事业性收费.

@@ -72,9 +72,16 @@ class _Out:
 
 
 # --- sources to items ---------------------------------------------------------------------
+# The earliest words a table region can open with: text before the first of them is prose.
+_FIRST_ANCHOR = re.compile(r"第二十条第|主动公开政府信息情况|收到和处理政府信息公开申请|申请人情况|本年新收|行政复议")
+
+
 def text_items(text: str) -> list[Item]:
+    first = _FIRST_ANCHOR.search(text)
+    if first is None:
+        return []
     items = []
-    for line in text.splitlines():
+    for line in text[text.rfind("\n", 0, first.start()) + 1:].splitlines():
         stripped = line.strip()
         if not stripped:
             continue
@@ -138,12 +145,11 @@ def build_rows(items: Iterable[Item]) -> list[Row]:
 def find_regions(items: list[Item]) -> dict[int, list[Item]]:
     """The items of Tables 2, 3 and 4, each opened by its anchor (searched after the previous
     table's) and closed by the next table's anchor or by section 五."""
+    # Text tokens hold no spaces; only grid cells need them dropped before matching.
+    heads = [h.replace(" ", "") if len(h := it.head()) <= _ANCHOR_MAX_LEN else "" for it in items]
+
     def first(pattern: re.Pattern[str], start: int) -> int | None:
-        for i in range(start, len(items)):
-            head = items[i].head()
-            if len(head) <= _ANCHOR_MAX_LEN and pattern.search(lab.normalise(head)):
-                return i
-        return None
+        return next((i for i in range(start, len(heads)) if heads[i] and pattern.search(heads[i])), None)
 
     s2 = first(_T2_START, 0)
     s3 = first(_T3_START, 0 if s2 is None else s2 + 1)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # What reports write for "not filled"; kept apart from a real 0.
 NULL_MARKERS = frozenset({"", "/", "\\", "—", "——", "–", "-", "--", "−", "无"})
@@ -16,10 +17,16 @@ _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 
 
+# Cell texts repeat heavily ("0", "/", the same labels): caching keeps text reading linear-cheap.
+_cached = lru_cache(maxsize=8192)
+
+
+@_cached
 def is_null_marker(raw: str) -> bool:
     return _SPACE.sub("", raw) in NULL_MARKERS
 
 
+@_cached
 def parse_number(raw: str) -> int | float | None:
     """The number a cell holds as written (int unless it has decimals), or None if the text is
     not a number. Never called on null markers' text for a value: see is_null_marker."""
@@ -35,6 +42,7 @@ def parse_number(raw: str) -> int | float | None:
     return -value if negative else value
 
 
+@_cached
 def is_value(raw: str) -> bool:
     """True for cell text that is a number or a not-filled marker (i.e. not a label)."""
     return is_null_marker(raw) or parse_number(raw) is not None
