@@ -35,9 +35,10 @@ _T4_MAX_ITEMS = 80
 
 _MD_SEPARATOR = re.compile(r"^:?-{2,}:?$")
 _SPLIT = re.compile(r"[ \u00a0\u3000]+")
+_SEPARATED = re.compile(r"[ \u00a0\u3000|\t]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One source line or grid row, as tokens. `structured` rows keep their empty cells, which
     are real (blank) cells; in free text an empty stretch is just layout."""
@@ -85,7 +86,9 @@ def text_items(text: str) -> list[Item]:
         stripped = line.strip()
         if not stripped:
             continue
-        if stripped.startswith("|") or stripped.count("|") >= 2:
+        if not _SEPARATED.search(stripped):  # the common one-cell line, without a split
+            items.append(Item([stripped], False))
+        elif stripped.startswith("|") or stripped.count("|") >= 2:
             cells = [c.strip() for c in stripped.strip("|").split("|")]
             if all(_MD_SEPARATOR.match(c) for c in cells if c):
                 continue
