@@ -29,7 +29,8 @@ _ANCHOR_MAX_LEN = 40
 _T2_START = re.compile(r"第二十条第|主动公开政府信息情况$")
 _T3_START = re.compile(r"收到和处理政府信息公开申请|申请人情况|本年新收")
 _T4_START = re.compile(r"行政复议")
-_END = re.compile(r"^(?:五|5)[、.]|存在的主要问题")
+# Only 五: Table 3's own rows start "5.", and a missing Table 4 must not let them close it.
+_END = re.compile(r"^五[、.]|存在的主要问题")
 # Table 4 is small: in text its region never runs further than this many items.
 _T4_MAX_ITEMS = 80
 

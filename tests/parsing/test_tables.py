@@ -178,3 +178,12 @@ def test_grids_preferred_and_text_used_for_tables_grids_lack():
 def test_no_tables_gives_nothing():
     result = extract_tables("一、总体情况\n本年度收到申请 3 件。\n五、存在的主要问题", [])
     assert result.cells == [] and result.layout_hint is None and result.flags == []
+
+
+def test_a_report_without_table4_keeps_all_of_table3():
+    report = fx.known_report("2021")
+    text = fx.space_separated(report)
+    start = text.index("四、政府信息公开行政复议")
+    text = text[:start] + text[text.index("五、存在的主要问题"):]
+    result = extract_tables(text, [])
+    assert len(_table(result, 3)) == 175 and _table(result, 4) == {}
