@@ -1,5 +1,5 @@
 -- The full Table 3 grid each structured report should have printed: every expected row × column,
--- with the value read (null when the cell is blank or missing). The (六)其他处理 block is the
+-- with the value read (null when the cell is blank or not printed). The (六)其他处理 block is the
 -- three 2021 sub-rows when the report printed any of them, the single 2019 row when it printed
 -- that, and otherwise follows the report's layout.
 with reports as (
@@ -56,11 +56,9 @@ grid as (
         report_variants.outcome_variant,
         table3_rows.row_code,
         table3_rows.row_group,
-        table3_rows.sort_order as row_sort_order,
         table3_columns.column_code,
         table3_columns.is_total as is_total_column,
-        cells.cell_value,
-        cells.report_id is not null as is_printed
+        cells.cell_value
 
     from report_variants
 
