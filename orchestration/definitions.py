@@ -1,4 +1,7 @@
 """The one Definitions object of the code location (workspace.yaml loads this module)."""
+import sys
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -7,15 +10,18 @@ from orchestration.defs.dbt_assets import govreports_dbt_assets
 from orchestration.defs.ingest_assets import parsed_report_tables, raw_report_files
 from orchestration.defs.project import dbt_project
 from orchestration.defs.publish_assets import published_warehouse
+from orchestration.defs.quality_checks import quality_checks
 from orchestration.defs.resources import PipelineStorage
 
 defs = dg.Definitions(
     assets=[raw_report_files, parsed_report_tables, govreports_dbt_assets, published_warehouse],
+    asset_checks=quality_checks,
     jobs=[pipeline_job],
     schedules=[nightly_schedule],
     sensors=[landing_sensor],
     resources={
         "storage": PipelineStorage(),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        # The venv's dbt, whether or not the venv is on PATH.
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))),
     },
 )

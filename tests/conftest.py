@@ -11,6 +11,8 @@ def pytest_configure(config):
     # @dbt_assets reads dbt's manifest at import: write it before any test module imports the
     # Dagster definitions (a fixture would be too late). `make test` has done it already.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # dagster-dbt looks for `dbt` on PATH; pytest may be run without the venv activated.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     manifest = ROOT / "dbt_project" / "target" / "manifest.json"
     if not manifest.exists():
         subprocess.run(

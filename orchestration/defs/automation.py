@@ -1,5 +1,4 @@
 """The nightly schedule and the sensor that starts a run when new files land."""
-from __future__ import annotations
 
 import hashlib
 import json

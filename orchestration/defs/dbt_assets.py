@@ -1,5 +1,4 @@
 """The dbt project as Dagster assets: one graph with the Python assets through the dbt sources."""
-from __future__ import annotations
 
 import json
 import os
@@ -33,13 +32,15 @@ def _relations(manifest_path) -> dict[str, str]:
     }
 
 
-def _with_row_counts(events: list, warehouse: str):
+def _with_row_counts(events: list, warehouse: str) -> list:
     """Attach row counts and previews to each dbt model's materialization.
 
     Counted after `dbt build` exits: DuckDB refuses a second connection while dbt writes, and
     dagster-dbt's own fetch_row_counts() leaves the file open inside in-process runs.
     """
     relations = _relations(dbt_project.manifest_path)
+    counted = []
+    # Built as a list so the connection is closed before Dagster handles any event.
     with duck.connect(warehouse, read_only=True) as con:
         for event in events:
             unique_id = event.metadata.get("unique_id") if isinstance(event, dg.Output) else None
@@ -53,7 +54,8 @@ def _with_row_counts(events: list, warehouse: str):
                         "preview": preview(con, f"select * from {relation}"),
                     }
                 )
-            yield event
+            counted.append(event)
+    return counted
 
 
 @dbt_assets(

@@ -1,5 +1,4 @@
 """Register landed files, parse them, load the staging tables."""
-from __future__ import annotations
 
 from pathlib import Path
 
@@ -22,9 +21,7 @@ PARSED_TABLE_ASSETS = {
     "parsed_report_checks": "parsed.report_checks",
     "quarantined_files": "ingest.quarantined_files",
 }
-TABLE_ASSET_KEYS = {"ingest.report_files": dg.AssetKey("raw_report_files")} | {
-    table: dg.AssetKey(key) for key, table in PARSED_TABLE_ASSETS.items()
-}
+
 
 
 @dg.asset(
@@ -56,9 +53,13 @@ def raw_report_files(context: dg.AssetExecutionContext, storage: PipelineStorage
 @dg.multi_asset(
     group_name="parse",
     pool=DUCKDB_POOL,
-    deps=[raw_report_files],
     specs=[
-        dg.AssetSpec(key, description=f"Staging table {table}, written by the report parser.", kinds={"python", "duckdb"})
+        dg.AssetSpec(
+            key,
+            deps=[raw_report_files],
+            description=f"Staging table {table}, written by the report parser.",
+            kinds={"python", "duckdb"},
+        )
         for key, table in PARSED_TABLE_ASSETS.items()
     ],
 )

@@ -1,5 +1,4 @@
 """Materialization metadata that tells a person in the UI what a step did."""
-from __future__ import annotations
 
 import dagster as dg
 import duckdb

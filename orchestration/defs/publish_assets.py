@@ -1,5 +1,4 @@
 """The read-only copy of the warehouse that BI tools read."""
-from __future__ import annotations
 
 from pathlib import Path
 

@@ -70,8 +70,9 @@ def _parse_one(parse_file: Callable[[str], ParseResult], item: PendingFile) -> P
             status="error",
             error=f"the parser failed unexpectedly ({type(exc).__name__}: {exc})",
         )
-    # The raw store names files by hash; the report keeps the name it landed with.
-    return replace(result, file=item.file_name)
+    # The raw store names files by hash; the report keeps the name it landed with. The hash is
+    # the registered one even when the parser refused the file unread (too large).
+    return replace(result, file=item.file_name, sha256=item.sha256)
 
 
 def parse_pending(
@@ -160,6 +161,8 @@ def load_results(
     file_paths: dict[str, str],
 ) -> LoadOutcome:
     """Replace the rows of every parsed file in one transaction, in bulk (one insert per table)."""
+    if not results:
+        return LoadOutcome(parsed=0, quarantined=0, rows_written={})
     frames = _frames(results, parser_version, file_paths)
     shas = pd.DataFrame({"sha256": sorted({r.sha256 for r in results})})
     written = {}
