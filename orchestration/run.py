@@ -39,7 +39,12 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: str) -> str:
 def main() -> int:
     job = defs.resolve_job_def("govreports_pipeline")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            # Step-by-step DEBUG events are in the UI; the terminal gets INFO and the summary.
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            instance=instance,
+            raise_on_error=False,
+        )
     storage = defs.resources["storage"]
     print(summarize(result, storage.warehouse_path))
     if not result.success:
