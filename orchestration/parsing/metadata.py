@@ -20,7 +20,8 @@ class Metadata:
 
 _KEY_VALUE = re.compile(r"(名称|标题|发布机构|来源|信息来源|发文机关|发布时间|发布日期)\s*[:：]\s*(\S*)")
 _TITLE_WORDS = re.compile(r"报告|总结|年报|通知|函|意见|方案")
-_NAVIGATION = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)|[:：]\s*$|^[•·]")
+# Page navigation is never the title: prev/next links, list bullets, breadcrumbs (首页 > 政务公开 > …).
+_NAVIGATION = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)|[:：]\s*$|^[•·]|^首页|[>＞»]")
 _TITLE_MAX_LEN = 60
 _HEAD_LINES = 20
 

@@ -84,6 +84,9 @@ class ParseResult:
     repairs: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    # The cleaned text every value was read from (running text, then the table cells one per
+    # line): lets a reader verify that no number was invented. Not part of the JSON.
+    text: str = field(default="", repr=False)
 
     def table(self, number: int) -> list[TableCell]:
         return [c for c in self.cells if c.table == number]

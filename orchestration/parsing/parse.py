@@ -33,13 +33,14 @@ def _parse(result: ParseResult, data: bytes) -> None:
     result.repairs += cleaned.repairs
     result.flags += cleaned.flags
     meta = extract_metadata(cleaned.lines, cleaned.text.splitlines())
-    all_text = cleaned.text + "\n" + _grid_text(grids)
+    all_text = result.text = cleaned.text + "\n" + _grid_text(grids)
     result.doc_type = classify.doc_type(meta.title, all_text)
-    if meta.report_year is None and result.doc_type == "annual_report":
+    result.is_template = classify.is_template(all_text)
+    # A template's year is a placeholder: the date it was shared on says nothing about it.
+    if meta.report_year is None and result.doc_type == "annual_report" and not result.is_template:
         meta.report_year = year_reported_by_annual_report(meta.publish_date)
     result.title, result.agency, result.region = meta.title, meta.agency, meta.region
     result.report_year, result.publish_date = meta.report_year, meta.publish_date
-    result.is_template = classify.is_template(all_text)
 
     tables = extract_tables(cleaned.text, grids)
     result.layout = classify.layout(result.doc_type, all_text, meta.report_year, tables.layout_hint)

@@ -146,6 +146,19 @@ def _cell_text(node) -> str:
     return " ".join(node.get_text(" ").split())
 
 
+def _own_rows(table) -> list:
+    """The table's rows, not those of tables nested in it."""
+    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+
+
+def _is_layout_table(table) -> bool:
+    """A table that lays out the page rather than holding data: it wraps other tables, or it
+    has a single column (a portal frame around the article). Judged before any table is
+    taken out, since taking the inner tables out would make the wrapper look like data."""
+    return table.find("table") is not None or all(
+        len(tr.find_all(["td", "th"], recursive=False)) <= 1 for tr in _own_rows(table))
+
+
 def _html(data: bytes) -> Document:
     from bs4 import BeautifulSoup, Comment
 
@@ -157,16 +170,14 @@ def _html(data: bytes) -> Document:
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()  # also <!--[if !supportLists]--> from Word-exported pages
     grids: list[Grid] = []
-    # Innermost tables first, so a layout table wrapping the report keeps its text.
-    for table in reversed(soup.find_all("table")):
-        if table.find("table"):
-            continue
-        rows = [[_cell_text(c) for c in tr.find_all(["td", "th"], recursive=False)] for tr in table.find_all("tr")]
+    for table in soup.find_all("table"):
+        if _is_layout_table(table):
+            continue  # its text stays in the running text
+        rows = [[_cell_text(c) for c in tr.find_all(["td", "th"], recursive=False)] for tr in _own_rows(table)]
         rows = [r for r in rows if any(r)]
         if rows:
             grids.append(rows)
         table.decompose()
-    grids.reverse()
     for tag in soup.find_all(_BLOCK_TAGS):
         tag.insert_before("\n")
         tag.insert_after("\n")
@@ -177,8 +188,11 @@ def _html(data: bytes) -> Document:
 # ---------------------------------------------------------------- PDF
 
 # Words that only a page holding one of the report's tables carries; pdfplumber's table finder
-# is slow, so it runs only on such pages.
-_TABLE_PAGE = re.compile(r"本年制发件数|本年新制作数量|申请人情况|自然人|行政复议|第二十条|指标名称|计量单位")
+# is slow, so it runs only on such pages. Row labels are included because a table continued
+# from the page before repeats no header on its new page.
+_TABLE_PAGE = re.compile(
+    r"本年制发件数|本年新制作数量|申请人情况|自然人|行政复议|第二十条|指标名称|计量单位"
+    r"|不予公开|无法提供|不予处理|其他处理|结转下年度|行政许可|行政处罚|事业性收费")
 
 
 def _pdf(data: bytes) -> Document:

@@ -181,12 +181,12 @@ def known_report(layout: str = "2021") -> Report:
 
 
 # --- renderings -------------------------------------------------------------------------------
-_PROSE_TOP = (
+PROSE_TOP = (
     "某某区人民政府2023年政府信息公开工作年度报告",
     "一、总体情况",
     "2023年,我区主动公开政府信息1156条,收到申请 45 件,答复 45 件。",
 )
-_PROSE_BOTTOM = (
+PROSE_BOTTOM = (
     "五、存在的主要问题及改进情况",
     "2024年将开展培训 3 次,覆盖 120 人。",
     "六、其他需要报告的事项",
@@ -198,9 +198,9 @@ _T4_HEADER = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "�
 
 
 def _document(t2: list[str], t3: list[str], t4: list[str]) -> str:
-    return "\n".join([*_PROSE_TOP, "二、主动公开政府信息情况", *t2,
+    return "\n".join([*PROSE_TOP, "二、主动公开政府信息情况", *t2,
                       "三、收到和处理政府信息公开申请情况", *t3,
-                      "四、政府信息公开行政复议、行政诉讼情况", *t4, *_PROSE_BOTTOM])
+                      "四、政府信息公开行政复议、行政诉讼情况", *t4, *PROSE_BOTTOM])
 
 
 def one_cell_per_line(report: Report) -> str:

@@ -5,7 +5,7 @@ import pytest
 from orchestration.parsing import parse_bytes, parse_file
 from orchestration.parsing.reading import ReadError, decode_text, detect_format, read_document
 
-from .builders import REPORT_TITLE, TABLE, docx_bytes, html_bytes, pdf_bytes, scanned_pdf_bytes, seed
+from .builders import REPORT_TITLE, TABLE, docx_bytes, html_bytes, pdf_bytes, seed
 
 SIMPLIFIED = seed("002").read_text(encoding="utf-8")[:1500]
 # Traditional prose that Big5 can encode: seed 001 without its pinyin, first paragraphs.
@@ -81,12 +81,6 @@ def test_pdf_end_to_end():
     result = parse_bytes(pdf_bytes(table=None), "report.pdf")
     assert (result.status, result.agency, result.report_year, result.publish_date) == (
         "ok", "宣州区经济和信息化局", 2022, "2023-01-18")
-
-
-def test_scanned_pdf_is_refused_with_reason():
-    result = parse_bytes(scanned_pdf_bytes(), "scan.pdf")
-    assert result.status == "error"
-    assert "scanned PDF without a text layer" in result.error
 
 
 def test_docx_paragraphs_and_tables_in_document_order():
