@@ -58,8 +58,13 @@ def pipeline(tmp_path_factory):
     with dg.instance_for_test() as instance:
         first = run_pipeline(storage, instance)
         snapshot = marts_snapshot(storage["warehouse_path"])
+        # A BI tool holds the served copy open during the next run: it must not block the run.
+        reader = duckdb.connect(storage["published_path"], read_only=True)
         second = run_pipeline(storage, instance)
-        yield {"first": first, "second": second, "snapshot": snapshot, "storage": storage, "base": base}
+        reader_rows = reader.execute("select count(*) from marts.dim_report").fetchone()[0]
+        reader.close()
+        yield {"first": first, "second": second, "snapshot": snapshot, "storage": storage,
+               "reader_rows": reader_rows}
 
 
 def materialization_metadata(result, key):
@@ -134,6 +139,18 @@ def test_a_second_run_processes_nothing_again_and_leaves_the_warehouse_the_same(
     assert marts_snapshot(pipeline["storage"]["warehouse_path"]) == pipeline["snapshot"]
 
 
-def test_bi_readers_get_a_published_copy(pipeline):
+def test_bi_readers_get_a_published_copy_that_never_blocks_a_run(pipeline):
     published = pipeline["storage"]["published_path"]
     assert query(published, "select count(*) from marts.dim_report") == [(5,)]
+    assert pipeline["reader_rows"] == 5  # the open reader kept reading while the run republished
+    assert dg.AssetKey("published_warehouse") in {
+        m.asset_key for m in pipeline["second"].get_asset_materialization_events()
+    }
+
+
+def test_checks_link_to_great_expectations_data_docs(pipeline):
+    [balance] = [e for e in pipeline["first"].get_asset_check_evaluations() if e.check_name == "table3_balance"]
+    assert balance.passed
+    docs = Path(balance.metadata["data_docs"].value.removeprefix("file://"))
+    assert docs.name == "index.html" and docs.exists()
+    assert "table3_balance" in docs.read_text(encoding="utf-8")
