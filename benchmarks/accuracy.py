@@ -1,0 +1,96 @@
+"""The parser against the corpus's ground truth: how many Table 3 cells and document facts it got right.
+
+A Table 3 cell is right when the parser produced that (row, column) with the same value (null for
+an unfilled cell); a cell the parser did not produce counts as wrong. Cells the parser produced
+that the report does not have are counted apart (`extra`). Templates carry no cells.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration.parsing.model import ParseResult
+
+FACTS = ("doc_type", "layout", "report_year")
+
+
+@dataclass
+class Mismatch:
+    file: str
+    form: str
+    what: str  # "table3" | a fact name
+    expected: object
+    got: object
+
+
+@dataclass
+class Accuracy:
+    reports: int = 0
+    t3_cells: int = 0
+    t3_right: int = 0
+    t3_extra: int = 0
+    facts_right: Counter = field(default_factory=Counter)
+    wrong_cells_by_form: Counter = field(default_factory=Counter)
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+    @property
+    def t3_share(self) -> float:
+        return self.t3_right / self.t3_cells if self.t3_cells else 1.0
+
+    def fact_share(self, fact: str) -> float:
+        return self.facts_right[fact] / self.reports if self.reports else 1.0
+
+    def worst(self, limit: int = 25) -> str:
+        """The files with the most wrong Table 3 cells first, then wrong facts; one line each."""
+        per_file = Counter(m.file for m in self.mismatches)
+        lines = []
+        for name, count in per_file.most_common(limit):
+            first = next(m for m in self.mismatches if m.file == name)
+            lines.append(f"{name} [{first.form}] {count} mismatch(es), e.g. {first.what}: "
+                         f"expected {first.expected!r}, got {first.got!r}")
+        return "\n".join(lines)
+
+    def summary(self) -> str:
+        facts = ", ".join(f"{f} {self.fact_share(f):.2%}" for f in FACTS)
+        by_form = ", ".join(f"{form} {n}" for form, n in self.wrong_cells_by_form.most_common())
+        return (f"{self.reports} reports; Table 3 cells right {self.t3_right}/{self.t3_cells} "
+                f"({self.t3_share:.3%}), {self.t3_extra} extra; {facts}; wrong cells by form: {by_form or 'none'}")
+
+
+def read_truth(path: str | Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def _t3(result: ParseResult) -> dict[tuple[str, str], object]:
+    return {(c.row, c.column): c.value for c in result.cells if c.table == 3}
+
+
+def _expected_t3(truth: dict) -> dict[tuple[str, str], object]:
+    return {(c["row"], c["column"]): c["value"] for c in truth["table3"]}
+
+
+def score(pairs: Iterable[tuple[dict, ParseResult]]) -> Accuracy:
+    acc = Accuracy()
+    for truth, result in pairs:
+        acc.reports += 1
+        for fact in FACTS:
+            got = getattr(result, fact)
+            if got == truth[fact]:
+                acc.facts_right[fact] += 1
+            else:
+                acc.mismatches.append(Mismatch(truth["file"], truth["form"], fact, truth[fact], got))
+        expected, got = _expected_t3(truth), _t3(result)
+        acc.t3_cells += len(expected)
+        acc.t3_extra += len(set(got) - set(expected))
+        for key, value in expected.items():
+            if key in got and got[key] == value:
+                acc.t3_right += 1
+                continue
+            acc.wrong_cells_by_form[truth["form"]] += 1
+            acc.mismatches.append(Mismatch(truth["file"], truth["form"], f"table3 {key[0]}/{key[1]}",
+                                           value, got.get(key, "<missing>")))
+    return acc

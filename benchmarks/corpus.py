@@ -1,0 +1,979 @@
+"""A synthetic corpus of disclosure reports with known ground truth, in the mix the world publishes.
+
+`generate(out_dir, n, seed)` writes n report files under out_dir/landing/ and one JSON line of
+ground truth per file to out_dir/ground_truth.jsonl. The same (n, seed, agency_offset) always
+gives the same bytes. What is in it, and why:
+
+- many agencies (names built from the official division list cpca ships) reporting over
+  consecutive years, so carried_over(N) = carried_forward(N-1) holds unless a report breaks it;
+- reports for 2014-2018 are free-form prose, 2019-2020 use the 2019 layout, 2021+ the 2021 one;
+  besides annual reports: work summaries, self-inspection reports and templates (xxxx);
+- every rendering the parser meets: HTML tables with rowspan/colspan, one cell per line, space
+  separated rows, glued digit runs, markdown, PDF, DOCX; UTF-8, GB18030 and Big5; traditional
+  characters with pinyin annotations; portal chrome; "/" and "—" for unfilled cells, full-width
+  digits, thousands separators, label variants (合计, missing 序号, full-width brackets);
+- a few reports break one arithmetic rule on purpose (ground truth names it), because a broken
+  rule is a finding the pipeline must record, never a reason to drop the report.
+
+Ground truth carries every Table 2/3/4 cell (value or null). Templates carry none: their
+placeholders are not data. CLI: python -m benchmarks.corpus OUT_DIR -n 1000 --seed 1
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import io
+import json
+import os
+import random
+import sys
+import zipfile
+import zlib
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+LATEST_YEAR = 2024
+FIRST_YEAR = 2014
+# Below this many reports a pool costs more than it saves.
+POOL_MIN_REPORTS = 400
+AGENCIES_PER_TASK = 40
+
+RULES = (
+    "table3_balance", "table3_outcomes_sum", "table3_total_column", "table4_group_total",
+    "carried_over_continuity", "non_negative_counts",
+)
+BROKEN_SHARE = 0.05
+
+# Rendering forms of reports with tables, and their shares (PDF and DOCX are slow to make and
+# to read, and a small share of what is scraped).
+TABLE_FORMS = (
+    ("html", 0.40), ("text_cells", 0.18), ("text_rows", 0.11), ("text_glued", 0.02),
+    ("markdown", 0.09), ("html_gb18030", 0.08), ("traditional_pinyin", 0.03),
+    ("traditional_big5", 0.03), ("pdf", 0.02), ("docx", 0.02), ("text_cells_gb18030", 0.02),
+)
+PROSE_FORMS = (("html", 0.55), ("txt", 0.30), ("txt_gb18030", 0.08), ("traditional_pinyin", 0.07))
+
+
+# ---------------------------------------------------------------- the printed layout
+
+APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution",
+              "public_interest_org", "legal_service_org", "other_org")
+T3_COLUMNS = (*APPLICANTS, "total")
+T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+T4_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+# (group label printed on the group's first row, row label, code); "三、本年度办理结果" is the
+# major label over every outcome row and the total.
+_T3_HEAD = (
+    (None, "一、本年新收政府信息公开申请数量", "new_received"),
+    (None, "二、上年结转政府信息公开申请数量", "carried_over"),
+    (None, "(一)予以公开", "granted"),
+    (None, "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "partially_granted"),
+    ("(三)不予公开", "1.属于国家秘密", "denied_state_secret"),
+    (None, "2.其他法律行政法规禁止公开", "denied_prohibited_by_law"),
+    (None, "3.危及“三安全一稳定”", "denied_security_stability"),
+    (None, "4.保护第三方合法权益", "denied_third_party_rights"),
+    (None, "5.属于三类内部事务信息", "denied_internal_affairs"),
+    (None, "6.属于四类过程性信息", "denied_process_information"),
+    (None, "7.属于行政执法案卷", "denied_enforcement_files"),
+    (None, "8.属于行政查询事项", "denied_administrative_inquiry"),
+    ("(四)无法提供", "1.本机关不掌握相关政府信息", "unavailable_not_held"),
+    (None, "2.没有现成信息需要另行制作", "unavailable_needs_creation"),
+    (None, "3.补正后申请内容仍不明确", "unavailable_unclear_after_correction"),
+    ("(五)不予处理", "1.信访举报投诉类申请", "not_handled_petition_complaint"),
+    (None, "2.重复申请", "not_handled_repeated"),
+    (None, "3.要求提供公开出版物", "not_handled_publication"),
+    (None, "4.无正当理由大量反复申请", "not_handled_mass_repeated"),
+    (None, "5.要求行政机关确认或重新出具已获取信息", "not_handled_confirmation"),
+)
+_T3_OTHER = {
+    "2021": (
+        ("(六)其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other_no_correction"),
+        (None, "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other_fee_unpaid"),
+        (None, "3.其他", "other_other"),
+    ),
+    "2019": ((None, "(六)其他处理", "other_handling"),),
+}
+_T3_TAIL = ((None, "(七)总计", "total_handled"), (None, "四、结转下年度继续办理", "carried_forward"))
+T3_MAJOR = "三、本年度办理结果"
+T3_INTAKE = ("new_received", "carried_over")
+
+
+def t3_rows(layout: str) -> tuple[tuple[str | None, str, str], ...]:
+    return _T3_HEAD + _T3_OTHER[layout] + _T3_TAIL
+
+
+def t3_outcomes(layout: str) -> list[str]:
+    return [code for _, _, code in t3_rows(layout)
+            if code not in ("new_received", "carried_over", "total_handled", "carried_forward")]
+
+
+# Table 2 blocks: (item marker, [(header label, column code)], [(row label, row code)]).
+T2_BLOCKS = {
+    "2021": (
+        ("第二十条第(一)项", (("本年制发件数", "issued"), ("本年废止件数", "abolished"), ("现行有效件数", "in_force")),
+         (("规章", "regulations"), ("行政规范性文件", "normative_documents"))),
+        ("第二十条第(五)项", (("本年处理决定数量", "decisions"),), (("行政许可", "administrative_licensing"),)),
+        ("第二十条第(六)项", (("本年处理决定数量", "decisions"),),
+         (("行政处罚", "administrative_penalty"), ("行政强制", "administrative_coercion"))),
+        ("第二十条第(八)项", (("本年收费金额(单位:万元)", "amount_10k_yuan"),), (("行政事业性收费", "administrative_fees"),)),
+    ),
+    "2019": (
+        ("第二十条第(一)项", (("本年新制作数量", "newly_made"), ("本年新公开数量", "newly_published"),
+                             ("对外公开总数量", "published_total")),
+         (("规章", "regulations"), ("规范性文件", "normative_documents"))),
+        ("第二十条第(五)项", (("上一年项目数量", "previous_year_items"), ("本年增/减", "change"), ("处理决定数量", "decisions")),
+         (("行政许可", "administrative_licensing"), ("其他对外管理服务事项", "other_external_services"))),
+        ("第二十条第(六)项", (("上一年项目数量", "previous_year_items"), ("本年增/减", "change"), ("处理决定数量", "decisions")),
+         (("行政处罚", "administrative_penalty"), ("行政强制", "administrative_coercion"))),
+        ("第二十条第(八)项", (("上一年项目数量", "previous_year_items"), ("本年增/减", "change")),
+         (("行政事业性收费", "administrative_fees"),)),
+        ("第二十条第(九)项", (("采购项目数量", "procurement_items"), ("采购总金额", "procurement_amount")),
+         (("政府集中采购", "government_procurement"),)),
+    ),
+}
+T4_HEADER = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+             "未经复议直接起诉", "复议后起诉") + ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 2
+SECTIONS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+
+
+# ---------------------------------------------------------------- agencies
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    kind: str  # province_dept | city_gov | county_gov | county_dept | street
+    province: str
+    city: str | None
+    county: str | None
+
+
+_DEPARTMENTS = ("财政局", "教育局", "卫生健康委员会", "市场监督管理局", "生态环境局", "住房和城乡建设局",
+                "交通运输局", "农业农村局", "自然资源局", "人力资源和社会保障局", "民政局", "司法局",
+                "审计局", "统计局", "应急管理局", "商务局", "水利局", "文化和旅游局", "医疗保障局", "林业局")
+_PROVINCE_DEPTS = ("财政厅", "教育厅", "交通运输厅", "自然资源厅", "民政厅", "司法厅", "商务厅", "水利厅")
+_STREETS = ("繁荣", "新华", "和平", "建设", "解放", "胜利", "东风", "红旗", "文化", "向阳", "长安", "光明",
+            "团结", "幸福", "永安", "太平", "新兴", "北关", "南关", "西城", "东城", "站前", "新陶", "兴隆")
+_NOT_PLACES = {"市辖区", "县", "城区", "郊区", "矿区", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
+@lru_cache(maxsize=1)
+def _divisions() -> list[tuple[str, str | None, str]]:
+    """(province, city or None, county) of every county-level division in cpca's adcodes.csv."""
+    spec = importlib.util.find_spec("cpca")
+    path = os.path.join(spec.submodule_search_locations[0], "resources", "adcodes.csv")
+    with open(path, encoding="utf-8") as f:
+        names = {row[0][:6]: row[1] for row in csv.reader(f) if row and row[0].isdigit()}
+    out = []
+    for code, name in sorted(names.items()):
+        if code.endswith("00") or name in _NOT_PLACES:
+            continue
+        city = names.get(code[:4] + "00")
+        out.append((names.get(code[:2] + "0000", ""), None if city in _NOT_PLACES else city, name))
+    return out
+
+
+def agency_of(combo: tuple[int, int]) -> Agency:
+    division, variant = combo
+    province, city, county = _divisions()[division]
+    prefix = city or province
+    if variant < len(_DEPARTMENTS):
+        return Agency(f"{prefix}{county}{_DEPARTMENTS[variant]}", "county_dept", province, city, county)
+    variant -= len(_DEPARTMENTS)
+    if variant < len(_STREETS):
+        return Agency(f"{prefix}{_STREETS[variant]}街道", "street", province, city, county)
+    variant -= len(_STREETS)
+    if variant == 0:
+        return Agency(f"{prefix}{county}人民政府", "county_gov", province, city, county)
+    if variant == 1 and city:
+        return Agency(f"{city}人民政府办公室", "city_gov", province, city, None)
+    return Agency(f"{province}{_PROVINCE_DEPTS[variant % len(_PROVINCE_DEPTS)]}", "province_dept", province, None, None)
+
+
+_VARIANTS = len(_DEPARTMENTS) + len(_STREETS) + 2
+
+
+@lru_cache(maxsize=4)
+def _agency_order(seed: int) -> list[tuple[int, int]]:
+    # Counties and department variants cover ~150,000 names; higher levels would repeat, so they
+    # are drawn rarely (variant index past the county ones) and repeats are accepted.
+    combos = [(d, v) for d in range(len(_divisions())) for v in range(_VARIANTS)]
+    random.Random(f"{seed}:agencies").shuffle(combos)
+    return combos
+
+
+# ---------------------------------------------------------------- the reports to write
+
+@dataclass
+class Report:
+    """One file to write and its ground truth."""
+
+    stem: str
+    agency: Agency | None
+    year: int | None
+    doc_type: str
+    layout: str | None
+    form: str
+    is_template: bool = False
+    broken_rule: str | None = None
+    t2: dict[tuple[str, str], float | int | None] = field(default_factory=dict)
+    t3: dict[str, list[int | None]] = field(default_factory=dict)  # code -> 7 cells
+    t4: dict[str, list[int]] = field(default_factory=dict)  # group -> 5 cells
+    publish_date: str = ""
+
+
+def _pick(rng: random.Random, shares: tuple[tuple[str, float], ...]) -> str:
+    x = rng.random() * sum(s for _, s in shares)
+    for name, share in shares:
+        x -= share
+        if x < 0:
+            return name
+    return shares[-1][0]
+
+
+def layout_of(year: int) -> str:
+    return "freeform" if year <= 2018 else "2019" if year <= 2020 else "2021"
+
+
+# How many applications an agency of a kind sees in a year (order of magnitude).
+_SCALE = {"street": 2, "county_dept": 8, "county_gov": 40, "city_gov": 300, "province_dept": 1500}
+_APPLICANT_WEIGHTS = (0.72, 0.12, 0.01, 0.02, 0.05, 0.08)
+_OUTCOME_WEIGHTS = {
+    "granted": 0.38, "partially_granted": 0.08, "denied_state_secret": 0.005,
+    "denied_prohibited_by_law": 0.01, "denied_security_stability": 0.005, "denied_third_party_rights": 0.01,
+    "denied_internal_affairs": 0.02, "denied_process_information": 0.02, "denied_enforcement_files": 0.01,
+    "denied_administrative_inquiry": 0.02, "unavailable_not_held": 0.22, "unavailable_needs_creation": 0.04,
+    "unavailable_unclear_after_correction": 0.02, "not_handled_petition_complaint": 0.03,
+    "not_handled_repeated": 0.02, "not_handled_publication": 0.005, "not_handled_mass_repeated": 0.01,
+    "not_handled_confirmation": 0.005, "other_no_correction": 0.03, "other_fee_unpaid": 0.002,
+    "other_other": 0.03, "other_handling": 0.06,
+}
+
+
+def table3(rng: random.Random, layout: str, carried_over: list[int], scale: int) -> dict[str, list[int]]:
+    """A consistent Table 3: outcome rows drawn per applicant column, totals by the layout's
+    arithmetic, new_received from the balance rule (raised outcomes keep it non-negative)."""
+    quiet = scale <= 2 and rng.random() < 0.7  # most streets receive nothing at all
+    outcomes = {code: [0] * 6 for code in t3_outcomes(layout)}
+    forward = [0] * 6
+    for c, weight in enumerate(_APPLICANT_WEIGHTS):
+        volume = 0 if quiet else int(scale * weight * rng.uniform(0.2, 2.0) + rng.random())
+        if volume:
+            for code in outcomes:
+                share = _OUTCOME_WEIGHTS[code]
+                if rng.random() < min(1.0, share * 8):
+                    outcomes[code][c] = int(volume * share * rng.uniform(0.5, 1.5) + rng.random())
+            forward[c] = int(volume * rng.uniform(0, 0.12))
+    handled = [sum(col) for col in zip(*outcomes.values())]
+    new = [h + f - o for h, f, o in zip(handled, forward, carried_over)]
+    for c, value in enumerate(new):
+        if value < 0:  # more carried over than handled: the rest was granted
+            outcomes["granted"][c] -= value
+            handled[c] -= value
+            new[c] = 0
+    six = {"new_received": new, "carried_over": list(carried_over), **outcomes,
+           "total_handled": handled, "carried_forward": forward}
+    return {code: [*cells, sum(cells)] for code, cells in six.items()}
+
+
+def table4(rng: random.Random, scale: int) -> dict[str, list[int]]:
+    out = {}
+    for group in T4_GROUPS:
+        cells = [int(rng.random() < 0.3) * rng.randint(0, max(1, scale // 40)) for _ in range(4)]
+        out[group] = [*cells, sum(cells)]
+    return out
+
+
+def table2(rng: random.Random, layout: str, scale: int, kind: str) -> dict[tuple[str, str], float | int | None]:
+    # Below the province no one makes 规章: many reports write "/" there.
+    no_regulations = kind != "province_dept" and rng.random() < 0.4
+    cells: dict[tuple[str, str], float | int | None] = {}
+    for _, headers, rows in T2_BLOCKS[layout]:
+        for _, row in rows:
+            for _, col in headers:
+                if row == "regulations" and no_regulations:
+                    value: float | int | None = None
+                elif col in ("amount_10k_yuan", "procurement_amount"):
+                    value = round(rng.uniform(0, scale * 3), rng.choice((0, 2, 4))) if rng.random() < 0.5 else 0
+                    value = int(value) if float(value).is_integer() else value
+                elif col == "change":
+                    value = rng.randint(-3, 3)
+                else:
+                    value = int(rng.random() < 0.6) * rng.randint(0, scale * 20)
+                cells[(row, col)] = value
+    return cells
+
+
+def break_rule(rng: random.Random, report: Report) -> None:
+    """Make the report break exactly the named rule (and no other where the layout allows)."""
+    t3, d, c = report.t3, rng.randint(1, 5), rng.randrange(6)
+    rule = report.broken_rule
+    if rule == "table3_total_column":
+        t3["granted"][6] += d
+    elif rule == "table3_balance":  # new_received off in one column and in the total column
+        t3["new_received"][c] += d
+        t3["new_received"][6] += d
+    elif rule == "table3_outcomes_sum":  # an outcome row off, its total column kept
+        t3["unavailable_not_held"][c] += d
+        t3["unavailable_not_held"][6] += d
+    elif rule == "carried_over_continuity":  # d more carried over and granted: every sum holds
+        for code in ("carried_over", "granted", "total_handled"):
+            t3[code][c] += d
+            t3[code][6] += d
+    elif rule == "non_negative_counts":  # -d in one outcome row, +d in another: sums unchanged
+        for code, sign in (("denied_internal_affairs", -1), ("granted", 1)):
+            t3[code][c] += sign * d
+            t3[code][6] += sign * d
+    elif rule == "table4_group_total":
+        report.t4["review"][4] += d
+
+
+def _shapes(seed: int, index: int, agency: Agency) -> list[Report]:
+    """An agency's documents, without their numbers: an annual report for each year from its
+    first up to LATEST_YEAR, plus the odd work summary, self-inspection report or template.
+    Drawn from their own random stream, so counting them (planning) costs no table drawing."""
+    rng = random.Random(f"{seed}:{index}:shape")
+    reports: list[Report] = []
+    for year in range(rng.randint(FIRST_YEAR, LATEST_YEAR - 2), LATEST_YEAR + 1):
+        stem, layout = f"{index:06d}_{year}", layout_of(year)
+        forms = PROSE_FORMS if layout == "freeform" else TABLE_FORMS
+        reports.append(Report(stem, agency, year, "annual_report", layout, _pick(rng, forms)))
+        extra = rng.random()
+        if extra < 0.04:
+            reports.append(Report(f"{stem}_summary", agency, year, "work_summary", None, _pick(rng, PROSE_FORMS)))
+        elif extra < 0.06:
+            reports.append(Report(f"{stem}_selfcheck", agency, year, "self_inspection", None, _pick(rng, PROSE_FORMS)))
+        elif extra < 0.07:
+            kind = rng.choice(("work_summary", "self_inspection"))
+            reports.append(Report(f"{stem}_template", None, None, kind, None, _pick(rng, PROSE_FORMS), is_template=True))
+    for r in reports:
+        r.publish_date = f"{(r.year or LATEST_YEAR) + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
+    return reports
+
+
+def _plan_agency(seed: int, index: int, combo: tuple[int, int], budget: int) -> list[Report]:
+    """The agency's first `budget` documents with their tables. Years follow each other, so each
+    annual report carries over what the one before carried forward."""
+    rng = random.Random(f"{seed}:{index}:numbers")
+    agency = agency_of(combo)
+    scale = _SCALE[agency.kind]
+    reports = _shapes(seed, index, agency)[:budget]
+    carried = [0] * 6
+    for r in reports:
+        if r.doc_type != "annual_report" or r.layout == "freeform":
+            continue
+        r.t3 = table3(rng, r.layout, carried, scale)
+        r.t4 = table4(rng, scale)
+        r.t2 = table2(rng, r.layout, scale, agency.kind)
+        if rng.random() < BROKEN_SHARE:
+            r.broken_rule = rng.choice(RULES)
+            break_rule(rng, r)
+            if r.form == "text_glued":  # a glued run is split by the rules it would break
+                r.form = "text_rows"
+        carried = r.t3["carried_forward"][:6]
+    return reports
+
+
+# ---------------------------------------------------------------- style of one file
+
+@dataclass(frozen=True)
+class Style:
+    thousands: bool  # 1,234
+    fullwidth: bool  # ０-９ (text forms only)
+    null_marker: str  # what an unfilled cell shows
+    blank_zeros: bool  # outcome zeros left unfilled (shown as null_marker)
+    total_word: str  # 总计 | 合计
+    brackets: str  # "()" | "（）"
+    keep_numbers: bool  # labels keep their 序号 (1. 2. ...)
+    chrome: bool
+    blank_lines: bool
+
+
+def style_for(rng: random.Random, report: Report) -> Style:
+    glued = report.form == "text_glued"
+    return Style(
+        thousands=rng.random() < 0.5,
+        fullwidth=report.form in ("text_cells", "text_rows") and rng.random() < 0.1,
+        null_marker=rng.choice(("/", "—", "-", "无")),
+        # Glued runs are split by the arithmetic, which unfilled cells would leave undecidable.
+        blank_zeros=not glued and report.broken_rule is None and rng.random() < 0.05,
+        total_word=rng.choice(("总计", "总计", "合计")),
+        brackets=rng.choice(("()", "()", "（）")),
+        keep_numbers=rng.random() < 0.85,
+        chrome=rng.random() < 0.7,
+        blank_lines=rng.random() < 0.5,
+    )
+
+
+def apply_blank_zeros(report: Report, style: Style) -> None:
+    """Unfilled outcome cells are null in the ground truth: the report printed no number."""
+    if not style.blank_zeros:
+        return
+    for code in t3_outcomes(report.layout):
+        report.t3[code] = [None if v == 0 and i < 6 else v for i, v in enumerate(report.t3[code])]
+
+
+def fmt(value: int | float | None, style: Style) -> str:
+    if value is None:
+        return style.null_marker
+    if isinstance(value, float):
+        return f"{value:,}" if style.thousands and value >= 1000 else repr(value)
+    return f"{value:,}" if style.thousands and value >= 1000 else str(value)
+
+
+def label(text: str, style: Style) -> str:
+    if not style.keep_numbers and text[:2] in {f"{i}." for i in range(1, 9)} and text != "3.其他":
+        text = text[2:]
+    if style.total_word != "总计":
+        text = text.replace("总计", style.total_word)
+    if style.brackets == "（）":
+        text = text.replace("(", "（").replace(")", "）")
+    return text
+
+
+# ---------------------------------------------------------------- prose
+
+_PROSE = (
+    "{y}年,{a}深入贯彻落实《中华人民共和国政府信息公开条例》,主动公开政府信息{n1}条,其中政策文件{n2}条。",
+    "全年通过政府网站发布工作动态{n1}条,政策解读{n3}篇,浏览量达{n4}次。",
+    "完善依申请公开工作流程,全年受理政府信息公开申请{n2}件,均在法定期限内答复。",
+    "组织政务公开业务培训{n3}次,参训人员{n2}人次,进一步提升了工作人员的业务能力。",
+    "收到投诉建议共{n3}件,回复{n3}件,回复率100%。",
+    "办理人大代表建议{n3}件、政协委员提案{n2}件,办复率均为100%。",
+    "坚持以公开为常态、不公开为例外,推进决策、执行、管理、服务、结果公开,保障人民群众的知情权、参与权和监督权。",
+    "加强政府信息公开平台建设,规范栏目设置,及时更新机构职能、财政预决算、重大项目等重点领域信息。",
+)
+_PROBLEMS = ("存在的主要问题是公开内容不够全面,信息更新不够及时。下一步将加强培训,完善制度,提升公开质量。",)
+_OTHERS = ("本年度未收取信息处理费。", "无其他需要报告的事项。")
+
+
+def prose(rng: random.Random, agency: str, year: int, paragraphs: int) -> list[str]:
+    out = []
+    for _ in range(paragraphs):
+        template = rng.choice(_PROSE)
+        out.append(template.format(y=year, a=agency, n1=rng.randint(20, 3000), n2=rng.randint(1, 60),
+                                   n3=rng.randint(1, 30), n4=rng.randint(1000, 900000)))
+    return out
+
+
+def title_of(report: Report) -> str:
+    a, y = (report.agency.name if report.agency else "xx县xx局"), (report.year or "xxxx")
+    if report.doc_type == "work_summary":
+        return f"{a}{y}年政务公开工作总结"
+    if report.doc_type == "self_inspection":
+        return f"{a}{y}年政务公开工作自查报告"
+    return f"{a}{y}年政府信息公开工作年度报告"
+
+
+def template_body() -> list[str]:
+    return ["根据上级要求,现将xxxx年度政务公开工作自查情况报告如下:",
+            "一、基本情况", "本年度主动公开政府信息xx条,其中政策文件xx条,工作动态xx条。",
+            "受理依申请公开xx件,按时答复xx件。", "二、存在问题", "部分栏目更新不及时。",
+            "三、下一步工作", "xx县xx局", "xxxx年xx月xx日",
+            "免责声明:本文档来源于网络整理,如产生版权问题请联系删除。"]
+
+
+def chrome_head(report: Report) -> list[str]:
+    source = report.agency.name if report.agency else "网络整理"
+    return ["首页 > 政务公开 > 政府信息公开年报", f"索引号:{zlib.crc32(report.stem.encode()):010d}-{report.year or 0}",
+            f"发布机构:{source}", f"发布时间:{report.publish_date} 09:30", f"来源:{source}", "字体:[大 中 小]"]
+
+
+CHROME_FOOT = ["上一篇:关于公开征求意见的公告", "版权所有:人民政府办公室 主办", "备案号:辽ICP备05012345号-1"]
+
+
+# ---------------------------------------------------------------- table renderings
+
+def t2_lines_cells(report: Report, style: Style) -> list[str]:
+    out = []
+    for item, headers, rows in T2_BLOCKS[report.layout]:
+        out += [item, "信息内容", *(h for h, _ in headers)]
+        for row_label, row in rows:
+            out += [row_label, *(fmt(report.t2[(row, col)], style) for _, col in headers)]
+    return out
+
+
+def t3_printed(report: Report, style: Style) -> Iterator[tuple[str | None, str | None, str, list[str]]]:
+    """(major label, group label, row label, cell texts) in printed order."""
+    for group, text, code in t3_rows(report.layout):
+        major = T3_MAJOR if code == "granted" else None
+        cells = [fmt(v, style) for v in report.t3[code]]
+        yield major, (label(group, style) if group else None), label(text, style), cells
+
+
+def t3_header(style: Style) -> list[str]:
+    return ["申请人情况", "自然人", "法人或其他组织", style.total_word,
+            "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+
+
+def t4_cells(report: Report, style: Style) -> list[str]:
+    return [fmt(v, style) for g in T4_GROUPS for v in report.t4[g]]
+
+
+def body_lines(report: Report, rng: random.Random, style: Style, tables: dict[int, list[str]],
+               paragraphs: int) -> list[str]:
+    """The report's lines with each table's lines placed under its section heading."""
+    name = report.agency.name
+    lines = [title_of(report)]
+    lines += [SECTIONS[0], *prose(rng, name, report.year, paragraphs)]
+    lines += [SECTIONS[1], *tables.get(2, [])]
+    lines += [SECTIONS[2], *tables.get(3, [])]
+    lines += [SECTIONS[3], *tables.get(4, [])]
+    lines += [SECTIONS[4], rng.choice(_PROBLEMS), SECTIONS[5], rng.choice(_OTHERS)]
+    lines += [name, f"{report.publish_date[:4]}年{int(report.publish_date[5:7])}月{int(report.publish_date[8:])}日"]
+    return lines
+
+
+def text_tables(report: Report, style: Style, form: str) -> dict[int, list[str]]:
+    if form == "text_cells":
+        t3 = ["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", *t3_header(style)]
+        for major, group, text, cells in t3_printed(report, style):
+            t3 += [x for x in (major, group) if x] + [text, *cells]
+        return {2: t2_lines_cells(report, style), 3: t3, 4: [*T4_HEADER, *t4_cells(report, style)]}
+    sep = "" if form == "text_glued" else " "
+    t2 = []
+    for item, headers, rows in T2_BLOCKS[report.layout]:
+        t2 += [item, " ".join(["信息内容", *(h for h, _ in headers)])]
+        t2 += [" ".join([row_label, *(fmt(report.t2[(row, col)], style) for _, col in headers)]) for row_label, row in rows]
+    t3 = [" ".join(t3_header(style))]
+    for major, group, text, cells in t3_printed(report, style):
+        t3.append(" ".join([x for x in (major, group) if x] + [text, sep.join(cells)]))
+    return {2: t2, 3: t3, 4: [" ".join(T4_HEADER), sep.join(t4_cells(report, style))]}
+
+
+def markdown_tables(report: Report, style: Style) -> dict[int, list[str]]:
+    def md(cells) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    t2 = []
+    for item, headers, rows in T2_BLOCKS[report.layout]:
+        t2 += [md([item]), md(["信息内容", *(h for h, _ in headers)]), md(["---"] * (1 + len(headers)))]
+        t2 += [md([row_label, *(fmt(report.t2[(row, col)], style) for _, col in headers)]) for row_label, row in rows]
+    t3 = [md(["申请人情况", "", "", "自然人", "法人或其他组织", "", "", "", "", style.total_word]), md(["---"] * 10),
+          md(["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""])]
+    for major, group, text, cells in t3_printed(report, style):
+        t3.append(md([major or "", group or "", text, *cells]))
+    t4 = [md(["行政复议", "", "", "", "", "行政诉讼"]), md(["---"] * 6), md(list(T4_HEADER[2:])),
+          md(t4_cells(report, style))]
+    return {2: t2, 3: t3, 4: t4}
+
+
+# The three label columns of Table 3 as the templates merge them: intake rows span all three;
+# "三、本年度办理结果" spans every outcome row and the total; a group label ((三)不予公开 …) spans
+# its numbered rows; an outcome row outside a group spans the last two columns.
+_STANDALONE = {"granted", "partially_granted", "other_handling", "total_handled"}
+LabelCell = tuple[int, str, int, int]  # (column, text, rowspan, colspan)
+
+
+def _group_sizes(layout: str) -> dict[str, int]:
+    sizes, current = {}, None
+    for group, _, code in t3_rows(layout):
+        if code in _STANDALONE or code in T3_INTAKE or code == "carried_forward":
+            current = None
+        elif group:
+            current = code
+            sizes[code] = 0
+        if current:
+            sizes[current] += 1
+    return sizes
+
+
+def t3_label_cells(report: Report, style: Style) -> list[tuple[list[LabelCell], list[str]]]:
+    """Per printed row: its label cells (where each starts and how far it spans) and values."""
+    sizes = _group_sizes(report.layout)
+    major_span = len(t3_outcomes(report.layout)) + 1
+    out, left = [], 0
+    for (_, _, code), (major, group, text, cells) in zip(t3_rows(report.layout), t3_printed(report, style)):
+        if code in T3_INTAKE or code == "carried_forward":
+            out.append(([(0, text, 1, 3)], cells))
+            continue
+        labels: list[LabelCell] = [(0, major, major_span, 1)] if major else []
+        if group:
+            left = sizes[code] - 1
+            labels += [(1, group, sizes[code], 1), (2, text, 1, 1)]
+        elif left > 0 and code not in _STANDALONE:
+            left -= 1
+            labels.append((2, text, 1, 1))
+        else:
+            labels.append((1, text, 1, 2))
+        out.append((labels, cells))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _td(text: str, rowspan: int = 1, colspan: int = 1) -> str:
+    attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
+    return f"<td{attrs}><p>{escape(text)}</p></td>"
+
+
+def html_tables(report: Report, style: Style) -> dict[int, list[str]]:
+    t2 = ['<table border="1" cellspacing="0">']
+    for item, headers, rows in T2_BLOCKS[report.layout]:
+        t2.append(f"<tr>{_td(item, colspan=len(headers) + 1)}</tr>")
+        t2.append("<tr>" + _td("信息内容") + "".join(_td(h) for h, _ in headers) + "</tr>")
+        for row_label, row in rows:
+            t2.append("<tr>" + _td(row_label) + "".join(_td(fmt(report.t2[(row, c)], style)) for _, c in headers) + "</tr>")
+    t2.append("</table>")
+    t3 = ['<table border="1" cellspacing="0">',
+          "<tr>" + _td("(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)申请人情况", 2, 3)
+          + _td("自然人", 2) + _td("法人或其他组织", colspan=5) + _td(style.total_word, 2) + "</tr>",
+          "<tr>" + "".join(_td(h) for h in t3_header(style)[4:]) + "</tr>"]
+    for labels, cells in t3_label_cells(report, style):
+        t3.append("<tr>" + "".join(_td(t, rs, cs) for _, t, rs, cs in labels) + "".join(_td(c) for c in cells) + "</tr>")
+    t3.append("</table>")
+    t4 = ['<table border="1" cellspacing="0">',
+          "<tr>" + _td("行政复议", colspan=5) + _td("行政诉讼", colspan=10) + "</tr>",
+          "<tr>" + "".join(_td(h, 2) for h in T4_HEADER[2:7]) + _td("未经复议直接起诉", colspan=5) + _td("复议后起诉", colspan=5) + "</tr>",
+          "<tr>" + "".join(_td(h) for h in T4_HEADER[9:]) + "</tr>",
+          "<tr>" + "".join(_td(c) for c in t4_cells(report, style)) + "</tr>", "</table>"]
+    return {2: t2, 3: t3, 4: t4}
+
+
+def html_page(title: str, lines: list[str], head: list[str], foot: list[str], charset: str) -> str:
+    body = "\n".join(line if line.startswith("<t") or line.startswith("</t") else f"<p>{escape(line)}</p>" for line in lines)
+    return (f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+            f"<title>{escape(title)}</title><style>td{{border:1px solid #000}}</style></head><body>\n"
+            f'<div class="crumbs">{"".join(f"<span>{escape(h)}</span><br>" for h in head)}</div>\n'
+            f'<div class="article">\n{body}\n</div>\n'
+            f'<div class="footer">{"".join(f"<p>{escape(f)}</p>" for f in foot)}</div>'
+            "<script>var _hmt = _hmt || [];</script></body></html>\n")
+
+
+# ---------------------------------------------------------------- scripts and encodings
+
+_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+# Toned pinyin of common traditional characters, for the annotated dumps (seed 001's 區(qū)).
+_PINYIN = {"區": "qū", "經": "jīng", "開": "kāi", "務": "wù", "發": "fā", "時": "shí", "間": "jiān",
+           "來": "lái", "報": "bào", "請": "qǐng", "申": "shēn", "總": "zǒng", "結": "jié", "體": "tǐ",
+           "處": "chǔ", "數": "shù", "據": "jù", "縣": "xiàn", "國": "guó", "條": "tiáo", "為": "wéi",
+           "進": "jìn", "現": "xiàn", "將": "jiāng", "對": "duì", "與": "yǔ", "機": "jī", "關": "guān",
+           "設": "shè", "導": "dǎo", "單": "dān", "會": "huì", "業": "yè", "門": "mén", "網": "wǎng"}
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    from opencc import OpenCC
+
+    # Taiwan standard characters: Big5 lacks OpenCC's default variants (爲, 羣, 衆).
+    return OpenCC("s2tw")
+
+
+@lru_cache(maxsize=65536)
+def _line_to_traditional(line: str) -> str:
+    return _s2t().convert(line)
+
+
+def to_traditional(text: str) -> str:
+    # Line by line with a cache: labels, headings and chrome repeat in every file.
+    return "\n".join(map(_line_to_traditional, text.split("\n")))
+
+
+def annotate_pinyin(text: str) -> str:
+    return "".join(f"{ch}({_PINYIN[ch]})" if ch in _PINYIN else ch for ch in text)
+
+
+def encode(text: str, encoding: str) -> tuple[bytes, str]:
+    """The bytes and the encoding really used: a character Big5 lacks keeps the file in UTF-8."""
+    try:
+        return text.encode(encoding), encoding
+    except UnicodeEncodeError:
+        return text.encode("utf-8"), "utf-8"
+
+
+# ---------------------------------------------------------------- PDF and DOCX
+
+def pdf_bytes(report: Report, style: Style, lines_before: list[str], lines_after: list[str]) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    font = _pdf_font()
+    text_style = ParagraphStyle("body", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
+    cell_style = ParagraphStyle("cell", fontName=font, fontSize=6.5, leading=8, wordWrap="CJK")
+
+    def para(t: str) -> Paragraph:
+        return Paragraph(escape(t), text_style)
+
+    def cell(t: str):
+        return Paragraph(escape(t), cell_style) if len(t) > 6 else t
+
+    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONT", (0, 0), (-1, -1), font, 6.5)])
+    story = [para(t) for t in lines_before]
+    story.append(para(SECTIONS[1]))
+    for item, headers, rows in T2_BLOCKS[report.layout]:
+        data = [[item] + [""] * len(headers), ["信息内容", *(h for h, _ in headers)]]
+        data += [[row_label, *(fmt(report.t2[(row, c)], style) for _, c in headers)] for row_label, row in rows]
+        story.append(Table(data, style=TableStyle([*grid.getCommands(), ("SPAN", (0, 0), (-1, 0))])))
+    story.append(para(SECTIONS[2]))
+    data = [["申请人情况", "", "", "自然人", "法人或其他组织", "", "", "", "", style.total_word],
+            ["", "", "", "", *t3_header(style)[4:], ""]]
+    spans = [("SPAN", (0, 0), (2, 1)), ("SPAN", (3, 0), (3, 1)), ("SPAN", (4, 0), (8, 0)), ("SPAN", (9, 0), (9, 1))]
+    for r, (labels, cells) in enumerate(t3_label_cells(report, style), start=2):
+        row = ["", "", ""]
+        for col, text, rowspan, colspan in labels:
+            row[col] = cell(text)
+            if rowspan > 1 or colspan > 1:
+                spans.append(("SPAN", (col, r), (col + colspan - 1, r + rowspan - 1)))
+        data.append(row + cells)
+    widths = [34, 44, 150] + [38] * 7
+    story.append(Table(data, colWidths=widths, repeatRows=0, style=TableStyle([*grid.getCommands(), *spans])))
+    story.append(para(SECTIONS[3]))
+    t4 = [["行政复议", "", "", "", "", "行政诉讼", *[""] * 9],
+          [*T4_HEADER[2:7], "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
+          ["", "", "", "", "", *T4_HEADER[9:]], t4_cells(report, style)]
+    t4_spans = [("SPAN", (0, 0), (4, 0)), ("SPAN", (5, 0), (14, 0)), ("SPAN", (5, 1), (9, 1)), ("SPAN", (10, 1), (14, 1)),
+                *[("SPAN", (i, 1), (i, 2)) for i in range(5)]]
+    story.append(Table(t4, colWidths=[34] * 15, style=TableStyle([*grid.getCommands(), *t4_spans])))
+    story += [para(t) for t in lines_after]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, title="", author="", creator="", producer="", invariant=1).build(story)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=1)
+def _pdf_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="word/document.xml"/></Relationships>'
+)
+
+
+def _w_p(text: str) -> str:
+    return f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>' if text else "<w:p/>"
+
+
+def _w_tc(text: str, span: int = 1, vmerge: str | None = None) -> str:
+    props = (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + (
+        '<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>" if vmerge else "")
+    return f"<w:tc>{f'<w:tcPr>{props}</w:tcPr>' if props else ''}{_w_p(text)}</w:tc>"
+
+
+def _w_tbl(rows: list[str]) -> str:
+    return "<w:tbl>" + "".join(f"<w:tr>{r}</w:tr>" for r in rows) + "</w:tbl>"
+
+
+def docx_bytes(report: Report, style: Style, lines_before: list[str], lines_after: list[str]) -> bytes:
+    """A minimal Word package written directly (python-docx takes ~50x longer): merged label
+    cells as Word writes them, gridSpan across columns and vMerge continuation cells below."""
+    parts = [_w_p(t) for t in lines_before] + [_w_p(SECTIONS[1])]
+    for item, headers, rows in T2_BLOCKS[report.layout]:
+        trs = [_w_tc(item, span=len(headers) + 1), _w_tc("信息内容") + "".join(_w_tc(h) for h, _ in headers)]
+        trs += [_w_tc(rl) + "".join(_w_tc(fmt(report.t2[(row, c)], style)) for _, c in headers) for rl, row in rows]
+        parts.append(_w_tbl(trs))
+    parts.append(_w_p(SECTIONS[2]))
+    trs = [_w_tc("申请人情况", span=3, vmerge="restart") + _w_tc("自然人", vmerge="restart") + _w_tc("法人或其他组织", span=5)
+           + _w_tc(style.total_word, vmerge="restart"),
+           _w_tc("", span=3, vmerge="continue") + _w_tc("", vmerge="continue") + "".join(_w_tc(h) for h in t3_header(style)[4:])
+           + _w_tc("", vmerge="continue")]
+    covered = [0, 0, 0]  # rows each label column is still merged down over
+    for labels, cells in t3_label_cells(report, style):
+        starts = {col: (text, rowspan, colspan) for col, text, rowspan, colspan in labels}
+        tds, col = "", 0
+        while col < 3:
+            if col in starts:
+                text, rowspan, colspan = starts[col]
+                tds += _w_tc(text, span=colspan, vmerge="restart" if rowspan > 1 else None)
+                covered[col] = rowspan - 1
+                col += colspan
+            else:
+                tds += _w_tc("", vmerge="continue") if covered[col] > 0 else _w_tc("")
+                covered[col] -= 1
+                col += 1
+        trs.append(tds + "".join(_w_tc(c) for c in cells))
+    parts.append(_w_tbl(trs))
+    parts.append(_w_p(SECTIONS[3]))
+    t4 = [_w_tc("行政复议", span=5) + _w_tc("行政诉讼", span=10),
+          "".join(_w_tc(h) for h in T4_HEADER[2:7]) + _w_tc("未经复议直接起诉", span=5) + _w_tc("复议后起诉", span=5),
+          "".join(_w_tc("") for _ in range(5)) + "".join(_w_tc(h) for h in T4_HEADER[9:]),
+          "".join(_w_tc(c) for c in t4_cells(report, style))]
+    parts.append(_w_tbl(t4))
+    parts += [_w_p(t) for t in lines_after]
+    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_W_NS}">'
+                f"<w:body>{''.join(parts)}</w:body></w:document>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS), ("word/document.xml", document)):
+            # A fixed timestamp: the same report gives the same bytes (and hash) on every run.
+            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- one file
+
+def _text_file(lines: list[str], style: Style) -> str:
+    return ("\n\n" if style.blank_lines else "\n").join(lines) + "\n"
+
+
+def render(report: Report, seed: int) -> tuple[bytes, str, str, str]:
+    """→ (bytes, extension, encoding, script) of the report's file."""
+    rng = random.Random(f"{seed}:{report.stem}:render")
+    style = style_for(rng, report)
+    if report.t3:
+        apply_blank_zeros(report, style)
+    head = chrome_head(report) if style.chrome else []
+    foot = CHROME_FOOT if style.chrome else []
+    form = report.form
+    if report.is_template:
+        lines = [title_of(report), *template_body()]
+    elif not report.t3:  # free-form annual reports, work summaries, self-inspection reports
+        lines = [title_of(report), *prose(rng, report.agency.name, report.year, rng.randint(4, 10)),
+                 report.agency.name, f"{report.publish_date[:4]}年{int(report.publish_date[5:7])}月{int(report.publish_date[8:])}日"]
+    elif form in ("pdf", "docx"):
+        full = body_lines(report, rng, style, {}, rng.randint(50, 70))  # ~5 pages, as published
+        split = full.index(SECTIONS[1])
+        before, after = full[:split], full[full.index(SECTIONS[4]):]
+        maker = pdf_bytes if form == "pdf" else docx_bytes
+        return maker(report, style, before, after), form, "", "simplified"
+    else:
+        if form.startswith("html"):
+            tables = html_tables(report, style)
+        elif form == "markdown":
+            tables = markdown_tables(report, style)
+        else:
+            tables = text_tables(report, style, "text_cells" if form.startswith(("text_cells", "traditional_pinyin")) else
+                                 "text_glued" if form == "text_glued" else "text_rows")
+        lines = body_lines(report, rng, style, tables, rng.randint(2, 5))
+    script, encoding = "simplified", "gb18030" if form.endswith("gb18030") else "utf-8"
+    if form.startswith("html"):
+        charset = rng.choice(("gb2312", "gbk", "gb18030")) if encoding == "gb18030" else "utf-8"
+        text = html_page(title_of(report), lines, head, foot, charset)
+        extension = "html"
+    else:
+        text = _text_file([*head, *lines, *foot], style)
+        extension = "md" if form == "markdown" else "txt"
+    if style.fullwidth:
+        text = text.translate(_FULLWIDTH)
+    if form.startswith("traditional"):
+        text, script = to_traditional(text), "traditional"
+        if form == "traditional_pinyin":
+            text = annotate_pinyin(text)
+        else:
+            encoding = "big5"
+    data, encoding = encode(text, encoding)
+    return data, extension, encoding, script
+
+
+def _cells(report: Report) -> dict[str, list[dict]]:
+    if report.is_template or not report.t3:
+        return {"table2": [], "table3": [], "table4": []}
+    return {
+        "table2": [{"row": r, "column": c, "value": v} for (r, c), v in report.t2.items()],
+        "table3": [{"row": code, "column": col, "value": v}
+                   for code, values in report.t3.items() for col, v in zip(T3_COLUMNS, values)],
+        "table4": [{"group": g, "column": col, "value": v}
+                   for g, values in report.t4.items() for col, v in zip(T4_COLUMNS, values)],
+    }
+
+
+def write_report(report: Report, seed: int, landing: Path) -> dict:
+    data, extension, encoding, script = render(report, seed)
+    folder = landing / str(report.year or "undated")
+    name = f"{report.stem}.{extension}"
+    (folder / name).write_bytes(data)
+    return {
+        "file": f"{folder.name}/{name}",
+        "format": extension,
+        "form": report.form,
+        "encoding": encoding or None,
+        "script": script,
+        "doc_type": report.doc_type,
+        "layout": report.layout,
+        "report_year": report.year,
+        "agency": report.agency.name if report.agency else None,
+        "is_template": report.is_template,
+        "broken_rule": report.broken_rule,
+        **_cells(report),
+    }
+
+
+# ---------------------------------------------------------------- the corpus
+
+def plan(n: int, seed: int, agency_offset: int = 0) -> list[tuple[int, tuple[int, int], int]]:
+    """(agency index, division combo, reports budget) until n reports are planned. An agency's
+    report count depends only on the seed and its index, so planning needs no rendering."""
+    order = _agency_order(seed)
+    tasks, total, index = [], 0, agency_offset
+    while total < n:
+        combo = order[index % len(order)]
+        count = len(_shapes(seed, index, agency_of(combo)))
+        take = min(count, n - total)
+        tasks.append((index, combo, take))
+        total += take
+        index += 1
+    return tasks
+
+
+def _write_agencies(args: tuple[int, str, list[tuple[int, tuple[int, int], int]]]) -> list[dict]:
+    seed, landing, agencies = args
+    out = []
+    for index, combo, budget in agencies:
+        for report in _plan_agency(seed, index, combo, budget):
+            out.append(write_report(report, seed, Path(landing)))
+    return out
+
+
+def generate(out_dir: str | os.PathLike, n: int, seed: int, *, agency_offset: int = 0,
+             workers: int | None = None) -> Path:
+    """Write n reports under out_dir/landing/<year>/ and their ground truth to
+    out_dir/ground_truth.jsonl (returned). `agency_offset` starts at another agency, so a second
+    batch (a nightly delivery) has reports of agencies the first did not."""
+    out = Path(out_dir)
+    landing = out / "landing"
+    for year in (*range(FIRST_YEAR, LATEST_YEAR + 1), "undated"):
+        (landing / str(year)).mkdir(parents=True, exist_ok=True)
+    tasks = plan(n, seed, agency_offset)
+    chunks = [(seed, str(landing), tasks[i:i + AGENCIES_PER_TASK]) for i in range(0, len(tasks), AGENCIES_PER_TASK)]
+    truth_path = out / "ground_truth.jsonl"
+    workers = workers or os.cpu_count() or 1
+    with truth_path.open("w", encoding="utf-8") as truth:
+        if n < POOL_MIN_REPORTS or workers == 1:
+            results: Iterator[list[dict]] = map(_write_agencies, chunks)
+            for lines in results:
+                truth.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                for lines in pool.map(_write_agencies, chunks):
+                    truth.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    return truth_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.corpus", description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir")
+    parser.add_argument("-n", type=int, default=1000, help="number of report files")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--agency-offset", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args(argv)
+    path = generate(args.out_dir, args.n, args.seed, agency_offset=args.agency_offset, workers=args.workers)
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
