@@ -2,6 +2,11 @@
 
 A file is identified by the sha256 of its bytes, so a file landed twice (even under another
 name) is registered once, and a registered file is never read from the landing folder again.
+
+Hashing every landed file on every run reads the whole landing folder (minutes at national
+scale), so the hash of each landing path is cached with the size and mtime it had
+(ingest.landed_files): a file whose size and mtime_ns are unchanged is not read again. A file
+rewritten under the same name changes its mtime and is hashed anew.
 """
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 _CHUNK = 1 << 20
 
@@ -45,15 +50,34 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class LandedFile:
+    path: Path
+    size_bytes: int
+    mtime_ns: int
+
+
+def scan_landing(landing_dir: Path) -> list[LandedFile]:
+    """Every regular file under the landing folder with its size and mtime, hidden files and
+    folders (editor and OS litter) excluded. os.scandir hands over the stat for free."""
+    found: list[LandedFile] = []
+    stack = [str(landing_dir)] if landing_dir.is_dir() else []
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.is_file():
+                    stat = entry.stat()
+                    found.append(LandedFile(Path(entry.path), stat.st_size, stat.st_mtime_ns))
+    return sorted(found, key=lambda f: f.path)
+
+
 def landed_files(landing_dir: Path) -> list[Path]:
     """Every regular file under the landing folder, hidden files (editor and OS litter) excluded."""
-    if not landing_dir.exists():
-        return []
-    return sorted(
-        p
-        for p in landing_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(landing_dir).parts)
-    )
+    return [f.path for f in scan_landing(landing_dir)]
 
 
 def raw_path_for(raw_dir: Path, sha256: str, extension: str) -> Path:
@@ -81,17 +105,38 @@ def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("select sha256 from ingest.report_files").fetchall()}
 
 
-def pending_landed_files(landing_dir: Path, known: set[str]) -> list[tuple[Path, str]]:
-    """(path, sha256) of landed files whose content is not registered yet, first path per hash."""
-    seen: set[str] = set()
-    pending = []
-    for path in landed_files(landing_dir):
-        digest = sha256_of(path)
-        if digest in known or digest in seen:
-            continue
-        seen.add(digest)
-        pending.append((path, digest))
-    return pending
+def cached_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, str]]:
+    """landing path → (size, mtime_ns, sha256) as last hashed."""
+    rows = con.execute("select landing_path, size_bytes, mtime_ns, sha256 from ingest.landed_files").fetchall()
+    return {path: (size, mtime, digest) for path, size, mtime, digest in rows}
+
+
+def hash_landed(files: list[LandedFile], cache: dict[str, tuple[int, int, str]]) -> tuple[list[str], list[LandedFile]]:
+    """The sha256 of each file, read from the cache where size and mtime are unchanged, and the
+    files that had to be hashed (whose cache entries are new or stale)."""
+    digests, hashed = [], []
+    for f in files:
+        cached = cache.get(str(f.path))
+        if cached is not None and cached[:2] == (f.size_bytes, f.mtime_ns):
+            digests.append(cached[2])
+        else:
+            digests.append(sha256_of(f.path))
+            hashed.append(f)
+    return digests, hashed
+
+
+def update_hash_cache(con: duckdb.DuckDBPyConnection, hashed: list[LandedFile], digests: dict[str, str]) -> None:
+    if not hashed:
+        return
+    batch = pa.table({
+        "landing_path": [str(f.path) for f in hashed],
+        "size_bytes": [f.size_bytes for f in hashed],
+        "mtime_ns": [f.mtime_ns for f in hashed],
+        "sha256": [digests[str(f.path)] for f in hashed],
+    })
+    con.register("hashed_files", batch)
+    con.execute("insert or replace into ingest.landed_files by name select * from hashed_files")
+    con.unregister("hashed_files")
 
 
 def register_landed_files(
@@ -99,36 +144,28 @@ def register_landed_files(
 ) -> RegisterOutcome:
     known = known_hashes(con)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
+    files = scan_landing(landing_dir)
+    digests, hashed = hash_landed(files, cached_hashes(con))
     new: list[RegisteredFile] = []
-    files = landed_files(landing_dir)
-    pending = pending_landed_files(landing_dir, known)
-    for path, digest in pending:
-        extension = path.suffix.lower().lstrip(".")
+    already_known: list[str] = []
+    for f, digest in zip(files, digests):
+        # First path per content wins; the same bytes under another name are already known.
+        if digest in known:
+            already_known.append(str(f.path))
+            continue
+        known.add(digest)
+        extension = f.path.suffix.lower().lstrip(".")
         target = raw_path_for(raw_dir, digest, extension)
-        store_copy(path, target)
-        new.append(
-            RegisteredFile(
-                sha256=digest,
-                file_name=path.name,
-                landing_path=str(path),
-                raw_path=str(target),
-                size_bytes=path.stat().st_size,
-                extension=extension,
-                arrived_at=now,
-            )
-        )
+        store_copy(f.path, target)
+        new.append(RegisteredFile(digest, f.path.name, str(f.path), str(target), f.size_bytes, extension, now))
     if new:
-        frame = pd.DataFrame([vars(f) for f in new])
-        con.register("new_files", frame)
+        batch = pa.Table.from_pylist([vars(f) for f in new])
+        con.register("new_files", batch)
         con.execute(
             "insert into ingest.report_files by name "
             "select sha256, file_name, landing_path, raw_path, size_bytes, extension, arrived_at from new_files"
         )
         con.unregister("new_files")
-    pending_paths = {str(p) for p, _ in pending}
+    update_hash_cache(con, hashed, {str(f.path): d for f, d in zip(files, digests)})
     total = con.execute("select count(*) from ingest.report_files").fetchone()[0]
-    return RegisterOutcome(
-        new=new,
-        already_known=[str(p) for p in files if str(p) not in pending_paths],
-        total_registered=total,
-    )
+    return RegisterOutcome(new=new, already_known=already_known, total_registered=total)

@@ -16,6 +16,15 @@ create table if not exists ingest.report_files (
     arrived_at    timestamp not null  -- UTC, when first registered
 );
 
+-- The sha256 of each landing path as last hashed, with the size and mtime it had then: a file
+-- whose size and mtime are unchanged is not read again (hashing 100,000 files takes minutes).
+create table if not exists ingest.landed_files (
+    landing_path  varchar primary key,
+    size_bytes    bigint  not null,
+    mtime_ns      bigint  not null,
+    sha256        varchar not null
+);
+
 -- Files the parser refused (cannot decode, too large, scanned PDF...). The file stays in the raw store.
 create table if not exists ingest.quarantined_files (
     sha256          varchar primary key,

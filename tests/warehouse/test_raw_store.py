@@ -41,3 +41,43 @@ def test_missing_landing_folder_registers_nothing(tmp_path):
         duck.ensure_staging_schema(con)
         outcome = raw_store.register_landed_files(con, tmp_path / "nowhere", tmp_path / "raw")
     assert outcome.new == [] and outcome.total_registered == 0
+
+
+def _register(con, tmp_path):
+    return raw_store.register_landed_files(con, tmp_path / "landing", tmp_path / "raw")
+
+
+def test_unchanged_files_are_not_read_again(tmp_path, monkeypatch):
+    _land(tmp_path / "landing", "a.txt", "报告一".encode())
+    with duck.connect(tmp_path / "warehouse.duckdb") as con:
+        duck.ensure_staging_schema(con)
+        _register(con, tmp_path)
+        reads = []
+        monkeypatch.setattr(raw_store, "sha256_of", lambda path: reads.append(path) or "never used")
+        second = _register(con, tmp_path)
+    assert reads == [] and second.new == [] and len(second.already_known) == 1
+
+
+def test_a_touched_but_unchanged_file_is_hashed_again_but_not_registered_again(tmp_path):
+    path = _land(tmp_path / "landing", "a.txt", "报告一".encode())
+    with duck.connect(tmp_path / "warehouse.duckdb") as con:
+        duck.ensure_staging_schema(con)
+        _register(con, tmp_path)
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+        second = _register(con, tmp_path)
+        [(mtime,)] = con.execute("select mtime_ns from ingest.landed_files").fetchall()
+    assert second.new == [] and second.total_registered == 1
+    assert mtime == path.stat().st_mtime_ns  # the cache follows the file
+
+
+def test_a_file_rewritten_under_the_same_name_is_registered_as_new_content(tmp_path):
+    path = _land(tmp_path / "landing", "a.txt", "报告一".encode())
+    with duck.connect(tmp_path / "warehouse.duckdb") as con:
+        duck.ensure_staging_schema(con)
+        _register(con, tmp_path)
+        stat = path.stat()
+        path.write_bytes("报告二".encode())  # same size: only the mtime tells
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+        second = _register(con, tmp_path)
+    assert [f.sha256 for f in second.new] == [hashlib.sha256("报告二".encode()).hexdigest()]
+    assert second.total_registered == 2
