@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -144,31 +146,57 @@ _METADATA_KEYS = (
     "发文机关|发布时间|信息来源|来源|所属机构|公开方式|公开范围|公开时限|有效性|信息分类|关键词|关键字|"
     "浏览次数|点击|阅读|访问量|作者|责任编辑|编辑|字体|字号"
 )
-_CHROME_LINE = re.compile(
+# Matched against all lines at once, joined as "\n" + lines + "\n": a regex call per line costs
+# more than the matching. Lines are space-normalised, so " " is the only spacing and no pattern
+# crosses a newline. Patterns that open with a literal let the regex engine skip ahead fast;
+# line-start patterns therefore open with the "\n" before the line.
+_CHROME_ANYWHERE = re.compile(
     "|".join(
         (
             r"您现在所在的位置|您当前的位置|您的位置|当前位置|所在位置",
-            rf"^\W*(?:{_METADATA_KEYS})\s*[:：]",
-            r"^\W*(?:上一篇|下一篇|上一条|下一条)",
-            r"ICP\s*备|公网安备|版权所有|网\s*站\s*标\s*识\s*码|网站识别码|技术支持|建设运营|^\S{0,30}(?:主办|承办)\s*$",
-            r"字体\s*[:：]?\s*\[|【\s*(?:打印|关闭|大|中|小)|打印本页|关闭窗口|分享到|扫一扫|收藏本页|^TOP$|返回顶部",
-            r"免责声明|来源\s*[:：]\s*网络整理|如产生版权问题|如有侵权",
-            r"^\W*(?:投诉中心电话|联系电话|电话|传真|信息公开信箱|电子邮箱|邮箱|地址|邮编)\s*[:：]",
+            r"ICP ?备|公网安备|版权所有|网 ?站 ?标 ?识 ?码|网站识别码|技术支持|建设运营",
+            r"字体 ?[:：]? ?\[|【 ?(?:打印|关闭|大|中|小)|打印本页|关闭窗口|分享到|扫一扫|收藏本页|返回顶部",
+            r"免责声明|来源 ?[:：] ?网络整理|如产生版权问题|如有侵权",
         )
     )
 )
+_CHROME_LINE_START = re.compile(
+    rf"\n[^\w\n]*(?:(?:{_METADATA_KEYS}|投诉中心电话|联系电话|电话|传真|信息公开信箱|电子邮箱|邮箱|地址|邮编) ?[:：]"
+    r"|上一篇|下一篇|上一条|下一条)|\nTOP(?=\n)"
+)
+# "同江市人民政府主办" alone on a line: the site's publisher, a short line without spaces.
+_PUBLISHER = re.compile(r"(?:主办|承办)(?=\n)")
+_PUBLISHER_MAX_LEN = 32
 # Chrome lines are short; a long line that happens to start with 来源: is content.
 _CHROME_MAX_LEN = 120
 
 
+def chrome_lines(lines: list[str]) -> set[int]:
+    """Indices of the page-chrome lines among space-normalised, non-empty lines."""
+    joined = "\n" + "\n".join(lines) + "\n"
+    # Offsets in `joined` of each line's first character.
+    starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=1))
+
+    def line_of(offset: int) -> int:
+        return bisect_right(starts, offset) - 1
+
+    hits = {line_of(m.start()) for m in _CHROME_ANYWHERE.finditer(joined)}
+    hits |= {line_of(m.start() + 1) for m in _CHROME_LINE_START.finditer(joined)}
+    hits |= {i for m in _PUBLISHER.finditer(joined)
+             if len(lines[i := line_of(m.start())]) <= _PUBLISHER_MAX_LEN and " " not in lines[i]}
+    return {i for i in hits if len(lines[i]) <= _CHROME_MAX_LEN}
+
+
 def is_chrome(line: str) -> bool:
-    return len(line) <= _CHROME_MAX_LEN and _CHROME_LINE.search(line) is not None
+    return bool(chrome_lines([" ".join(line.split())]))
 
 
 # Some portals lose the opening bracket of "（三）" headings (seed 002: "）政府信息公开平台…").
-_LOST_HEADING_NUMBER = re.compile(r"^[)）]\s*(?=[\u4e00-\u9fff])")
+# Applied to the joined lines at once; lines are space-normalised, so " " is the only spacing.
+_LOST_HEADING_NUMBER = re.compile(r"^[)）] ?(?=[\u4e00-\u9fff])", re.M)
 
 
+@lru_cache(maxsize=16384)  # table cells repeat heavily ("0", "/", the same labels)
 def clean_fragment(text: str, script: str) -> str:
     """A table cell of a document whose script is known: the same normalisation as its text."""
     text = nfkc(remove_pinyin(text)[0])[0]
@@ -196,10 +224,11 @@ def clean(text: str) -> Cleaned:
         repairs.append("converted_to_simplified")
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
-    body = [line for line in lines if not is_chrome(line)]
+    chrome = chrome_lines(lines)
+    body = [line for i, line in enumerate(lines) if i not in chrome]
     if len(body) < len(lines):
         repairs.append("page_chrome_removed")
-    headless = [_LOST_HEADING_NUMBER.sub("", line) for line in body]
-    if headless != body:
+    text, lost = _LOST_HEADING_NUMBER.subn("", "\n".join(body))
+    if lost:
         flags.append("heading_numbers_lost")
-    return Cleaned(lines=lines, text="\n".join(headless), script=script, repairs=repairs, flags=flags)
+    return Cleaned(lines=lines, text=text, script=script, repairs=repairs, flags=flags)

@@ -45,7 +45,9 @@ VOCABULARY: dict[str, str] = {
 
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _COUNT_UNIT = r"(条|件|个|次|份|项|篇)"
-_DIGIT = re.compile(r"\d")
+# Every sentence pattern below reads a number followed by its unit: a sentence without one (a
+# table cell on its own line, a date) is skipped before trying them all.
+_COUNTED = re.compile(r"\d\s*(?:条|件|个|次|份|项|篇|万次|人次|万元|元)")
 _SENTENCE = re.compile(r"[^。!?！？\n]+")
 _CLAUSE = re.compile(r"[^,;，；、]+")
 
@@ -144,7 +146,7 @@ def extract_metrics(text: str) -> list[Metric]:
     """Each (name, value) once, with the first sentence that states it."""
     found: list[Metric] = []
     for sentence in _SENTENCE.findall(text):
-        if _DIGIT.search(sentence):  # most sentences state no number: skip the patterns
+        if _COUNTED.search(sentence):
             found.extend(_sentence_metrics(sentence.strip()))
     if _STAT_TABLE.search(text):
         found.extend(_stat_table_metrics(text.splitlines()))

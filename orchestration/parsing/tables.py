@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import labels as lab
 from .checks import outcome_layout, table3_layout, table3_rules
@@ -21,6 +22,7 @@ from .values import is_digit_run, is_null_marker, is_value, parse_number
 
 T3_COLUMNS = tuple(c.code for c in TABLE3_COLUMNS)
 T3_ORDER = {r.code: r.order for r in TABLE3_ROWS}
+T3_COLUMN_INDEX = {code: i for i, code in enumerate(T3_COLUMNS)}
 T4_KEYS = tuple((g.code, c.code) for g in TABLE4_GROUPS for c in TABLE4_COLUMNS)
 
 # Anchors that open each table's region; matched against an item's first label, which must be
@@ -49,7 +51,10 @@ class Item:
     grid: int = 0
 
     def head(self) -> str:
-        return next((c for c in self.cells if _is_label(c)), "")
+        for cell in self.cells:  # a plain loop: this runs for every line of every table
+            if not is_value(cell):
+                return cell
+        return ""
 
 
 def _is_label(cell: str) -> bool:
@@ -153,7 +158,10 @@ def find_regions(items: list[Item]) -> dict[int, list[Item]]:
     heads = [h.replace(" ", "") if len(h := it.head()) <= _ANCHOR_MAX_LEN else "" for it in items]
 
     def first(pattern: re.Pattern[str], start: int) -> int | None:
-        return next((i for i in range(start, len(heads)) if heads[i] and pattern.search(heads[i])), None)
+        for i in range(start, len(heads)):
+            if heads[i] and pattern.search(heads[i]):
+                return i
+        return None
 
     s2 = first(_T2_START, 0)
     s3 = first(_T3_START, 0 if s2 is None else s2 + 1)
@@ -174,6 +182,7 @@ def find_regions(items: list[Item]) -> dict[int, list[Item]]:
 
 
 # --- cell values ----------------------------------------------------------------------------
+@lru_cache(maxsize=8192)  # cell texts repeat heavily
 def _count(raw: str) -> tuple[bool, int | None]:
     """(readable, value) of a Table 3/4 cell: counts are whole numbers."""
     if is_null_marker(raw):
@@ -218,7 +227,7 @@ def _table3(rows: list[Row]) -> _Out:
     _drop_blank_group_row(read)
 
     known: dict[tuple[int, str, str], int | None] = {}
-    for code, raws in read.items():
+    for code, raws in sorted(read.items(), key=lambda item: T3_ORDER[item[0]]):
         for col, raw in zip(T3_COLUMNS, raws):
             ok, value = _count(raw)
             if not ok:
@@ -228,7 +237,7 @@ def _table3(rows: list[Row]) -> _Out:
             out.cells.append(TableCell(3, code, col, value, raw))
     if glued:
         _split_glued_table3(glued, set(read) | set(glued), known, out)
-    out.cells.sort(key=lambda c: (T3_ORDER[c.row], T3_COLUMNS.index(c.column)))
+        out.cells.sort(key=lambda c: (T3_ORDER[c.row], T3_COLUMN_INDEX[c.column]))
     return out
 
 

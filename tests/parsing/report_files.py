@@ -156,10 +156,11 @@ def _pdf_table(table: PrintedTable, style_font: str):
     return Table(grid, style=TableStyle(commands))
 
 
-def pdf_file(report: fx.Report) -> bytes:
+def pdf_file(report: fx.Report, extra_prose: tuple[str, ...] | list[str] = ()) -> bytes:
     """Text in reportlab's CID font STSong-Light (a real text layer), ruled tables. Long labels
     are cut short to fit the page (the label matcher needs only their keyword); Table 3 is
-    pushed down the first page so that it continues on the second."""
+    pushed down the first page so that it continues on the second. `extra_prose` paragraphs go
+    after the tables (pages without tables, as long reports have)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -174,7 +175,7 @@ def pdf_file(report: fx.Report) -> bytes:
         if heading.startswith("三"):
             story.append(Spacer(1, 200))
         story.append(_pdf_table(_short_labels(table), "STSong-Light"))
-    story += [Paragraph(line, style) for line in PROSE_BOTTOM]
+    story += [Paragraph(line, style) for line in (*PROSE_BOTTOM[:2], *extra_prose, *PROSE_BOTTOM[2:])]
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, leftMargin=20, rightMargin=20).build(story)
     return out.getvalue()
