@@ -44,17 +44,15 @@ class SumRule:
         return None if sides is None else sides[0] == sides[1]
 
 
+def _side_values(side: tuple[tuple[str, Key], ...], values: Values) -> list:
+    return [values.get(key) for _, key in side]
+
+
 def _side_sums(rule: SumRule, values: Values) -> tuple[int | float, int | float] | None:
-    total = []
-    for side in (rule.lhs, rule.rhs):
-        acc: int | float = 0
-        for _, key in side:
-            value = values.get(key)
-            if value is None:
-                return None
-            acc += value
-        total.append(acc)
-    return total[0], total[1]
+    left, right = _side_values(rule.lhs, values), _side_values(rule.rhs, values)
+    if None in left or None in right:
+        return None
+    return sum(left), sum(right)
 
 
 def table3_layout(rows: set[str]) -> str | None:
@@ -107,30 +105,25 @@ def table4_rules() -> tuple[SumRule, ...]:
     )
 
 
-def _describe_side(side: tuple[tuple[str, Key], ...], values: Values, total: int | float) -> str:
+def _describe_side(side: tuple[tuple[str, Key], ...], read: list, total: int | float) -> str:
     if len(side) == 1:
-        name, key = side[0]
-        return f"{name} {values[key]}"
+        return f"{side[0][0]} {read[0]}"
     if len(side) <= _MAX_LISTED_TERMS:
-        return " + ".join(f"{name} {values[key]}" for name, key in side) + f" = {total}"
-    nonzero = ", ".join(f"{name} {values[key]}" for name, key in side if values[key] != 0)
+        return " + ".join(f"{name} {v}" for (name, _), v in zip(side, read)) + f" = {total}"
+    nonzero = ", ".join(f"{name} {v}" for (name, _), v in zip(side, read) if v != 0)
     return f"the {len(side)} rows sum to {total} (nonzero: {nonzero or 'none'})"
 
 
-def _missing(rule: SumRule, values: Values) -> list[str]:
-    return [name for name, key in rule.lhs + rule.rhs if values.get(key) is None]
-
-
 def evaluate_rule(rule: SumRule, values: Values) -> Check:
-    sides = _side_sums(rule, values)
-    if sides is None:
-        missing = _missing(rule, values)
+    left, right = _side_values(rule.lhs, values), _side_values(rule.rhs, values)
+    if None in left or None in right:
+        missing = [name for (name, _), v in zip(rule.lhs + rule.rhs, left + right) if v is None]
         return Check(rule.rule, rule.scope, "not_assessable",
                      f"missing or not filled: {', '.join(missing)}")
-    left, right = sides
-    relation = "=" if left == right else "≠"
-    detail = f"{_describe_side(rule.lhs, values, left)} {relation} {_describe_side(rule.rhs, values, right)}"
-    return Check(rule.rule, rule.scope, "pass" if left == right else "fail", detail)
+    lsum, rsum = sum(left), sum(right)
+    relation = "=" if lsum == rsum else "≠"
+    detail = f"{_describe_side(rule.lhs, left, lsum)} {relation} {_describe_side(rule.rhs, right, rsum)}"
+    return Check(rule.rule, rule.scope, "pass" if lsum == rsum else "fail", detail)
 
 
 def _non_negative(cells: list[TableCell]) -> Check:

@@ -21,9 +21,11 @@ _LAYOUT_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外�
 _LAST_FREEFORM_YEAR = 2018
 
 # xxxx年, xx条, x省, xx街道: placeholders where a template's user fills in data.
+# Written to open with the x itself (the letter check looks back from it), so the regex engine
+# can skip ahead to x's instead of trying every position.
 _PLACEHOLDER = re.compile(
-    r"(?<![A-Za-z])(?:[xX×]{4}\s*年|[xX×]{1,4}(?:\.[xX×]+)?\s*(?:条|件|个|次|%|万元|元|人|篇)"
-    r"|[xX×]{1,2}(?:省|市|县|区|街道|镇|乡|局|月|日))"
+    r"[xX×](?<![A-Za-z][xX×])(?:[xX×]{3}\s*年|[xX×]{0,3}(?:\.[xX×]+)?\s*(?:条|件|个|次|%|万元|元|人|篇)"
+    r"|[xX×]?(?:省|市|县|区|街道|镇|乡|局|月|日))"
 )
 _MIN_PLACEHOLDERS = 2
 

@@ -47,8 +47,11 @@ _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _COUNT_UNIT = r"(条|件|个|次|份|项|篇)"
 # Every sentence pattern below reads a number followed by its unit: a sentence without one (a
 # table cell on its own line, a date) is skipped before trying them all.
-_COUNTED = re.compile(r"\d\s*(?:条|件|个|次|份|项|篇|万次|人次|万元|元)")
-_SENTENCE = re.compile(r"[^。!?！？\n]+")
+# Written unit first (the digit is looked back for) so the regex engine skips ahead to unit
+# characters; cleaned text has at most one space between a number and its unit.
+_COUNTED = re.compile(r"[条件个次份项篇万人元](?:(?<=\d.)|(?<=\d .))")
+_SENTENCE_END = re.compile(r"[。!?！？\n]")
+_SENTENCE_ENDS = "。!?！？\n"
 _CLAUSE = re.compile(r"[^,;，；、]+")
 
 # name → pattern; the first group is the number, the second (if any) the unit.
@@ -142,12 +145,24 @@ def _stat_table_metrics(lines: list[str]) -> list[Metric]:
     return found
 
 
+def _counted_sentences(text: str):
+    """The sentences holding a counted number, in order, each once. Found from the numbers
+    outward: most of a report's sentences (and its one-cell table lines) hold none."""
+    end = -1
+    for m in _COUNTED.finditer(text):
+        if m.start() < end:
+            continue  # another number of the sentence just yielded
+        start = max(text.rfind(c, 0, m.start()) for c in _SENTENCE_ENDS) + 1
+        stop = _SENTENCE_END.search(text, m.end())
+        end = stop.start() if stop else len(text)
+        yield text[start:end]
+
+
 def extract_metrics(text: str) -> list[Metric]:
     """Each (name, value) once, with the first sentence that states it."""
     found: list[Metric] = []
-    for sentence in _SENTENCE.findall(text):
-        if _COUNTED.search(sentence):
-            found.extend(_sentence_metrics(sentence.strip()))
+    for sentence in _counted_sentences(text):
+        found.extend(_sentence_metrics(sentence.strip()))
     if _STAT_TABLE.search(text):
         found.extend(_stat_table_metrics(text.splitlines()))
     seen: set[tuple[str, int | float]] = set()

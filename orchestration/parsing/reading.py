@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import threading
 from dataclasses import dataclass, field
 
 Grid = list[list[str]]
@@ -132,91 +133,80 @@ def _plain_text(data: bytes, fmt: str) -> Document:
 
 
 # ---------------------------------------------------------------- HTML
-# Walked with lxml directly: BeautifulSoup over the same lxml parser is about 30 times slower
-# and its tree adds nothing this reader needs.
+# Parsed with lxml and turned into text by one XSLT pass (both in C): BeautifulSoup over the
+# same parser, or any Python walk over the nodes, costs many times more than the parse itself.
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_BLOCK_TAGS = frozenset((
+_BLOCK_TAGS = (
     "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section",
     "article", "ul", "ol", "dd", "dt", "dl", "header", "footer", "nav", "title", "table",
     "blockquote", "pre", "hr", "form", "aside", "main", "center",
-))
-_DROP_TAGS = frozenset(("script", "style", "noscript", "template", "iframe", "object", "svg", "select"))
-# libxml2 refuses these in a str; they carry nothing in a web page.
-_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+)
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "select")
+# Private-use characters delimit the data tables in the XSLT's output; any in the page go first,
+# with what libxml2 refuses in a str.
+_GRID_START, _GRID_END, _CELL_END, _ROW_END = "\ue000", "\ue001", "\ue002", "\ue003"
+_UNUSABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ue000-\ue003]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+_GRID_ATTR = "data-govreports-grid"
+
+# Block elements give a line of their own; scripts, styles and comments (also Word's
+# <!--[if !supportLists]-->) give nothing; a data table, marked beforehand, gives its cells
+# between the delimiters, a newline between paragraphs inside a cell.
+_PAGE_XSLT = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="utf-8"/>
+<xsl:template match="{' | '.join(_BLOCK_TAGS)}"><xsl:text>&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;</xsl:text></xsl:template>
+<xsl:template match="{' | '.join(_DROP_TAGS)} | comment() | processing-instruction()"/>
+<xsl:template match="table[@{_GRID_ATTR}]"><xsl:text>{_GRID_START}</xsl:text><xsl:for-each select=".//tr"><xsl:for-each select="td | th"><xsl:apply-templates/><xsl:text>{_CELL_END}</xsl:text></xsl:for-each><xsl:text>{_ROW_END}</xsl:text></xsl:for-each><xsl:text>{_GRID_END}</xsl:text></xsl:template>
+</xsl:stylesheet>"""
+_xslt = threading.local()  # an XSLT object is not to be shared between threads
 
 
-def _own_rows(table) -> list:
-    """The table's rows, not those of tables nested in it."""
-    return [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
+def _page_transform():
+    if not hasattr(_xslt, "transform"):
+        from lxml import etree
+
+        _xslt.transform = etree.XSLT(etree.XML(_PAGE_XSLT))
+    return _xslt.transform
 
 
-def _cells(tr) -> list:
-    return [c for c in tr if c.tag in ("td", "th")]
+def _is_data_table(table) -> bool:
+    """Not a table that lays out the page: one wrapping other tables, or with a single column
+    (a portal frame around the article)."""
+    if table.find(".//table") is not None:
+        return False
+    return any(sum(c.tag in ("td", "th") for c in tr) > 1 for tr in table.iter("tr"))
 
 
-def _is_layout_table(table) -> bool:
-    """A table that lays out the page rather than holding data: it wraps other tables, or it
-    has a single column (a portal frame around the article)."""
-    return table.find(".//table") is not None or all(len(_cells(tr)) <= 1 for tr in _own_rows(table))
-
-
-class _PageText:
-    """The page's running text (a newline around each block element) and its data tables, in
-    document order. Scripts, styles and comments (also Word's <!--[if !supportLists]-->) give
-    no text; a data table gives a grid and no text; a layout table's text stays in the text."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.grids: list[Grid] = []
-
-    def walk(self, el, in_cell: bool = False) -> None:
-        tag = el.tag
-        if isinstance(tag, str) and tag not in _DROP_TAGS:
-            if tag == "table" and not in_cell and not _is_layout_table(el):
-                self._grid(el)
-            else:
-                block = tag in _BLOCK_TAGS
-                if block:
-                    self.parts.append("\n")
-                if el.text:
-                    self.parts.append(el.text)
-                for child in el:
-                    self.walk(child, in_cell)
-                if block:
-                    self.parts.append("\n")
-        if el.tail:
-            self.parts.append(el.tail)
-
-    def _grid(self, table) -> None:
-        rows = [[_cell_text(c) for c in _cells(tr)] for tr in _own_rows(table)]
-        rows = [r for r in rows if any(r)]
-        if rows:
-            self.grids.append(rows)
-
-
-def _cell_text(cell) -> str:
-    page = _PageText()
-    page.parts.append(cell.text or "")
-    for child in cell:
-        page.walk(child, in_cell=True)
-    return " ".join("".join(page.parts).split())
+def _grid(delimited: str) -> Grid:
+    rows = [[" ".join(cell.split()) for cell in row.split(_CELL_END)[:-1]]
+            for row in delimited.split(_ROW_END)[:-1]]
+    return [r for r in rows if any(r)]
 
 
 def _html(data: bytes) -> Document:
+    """The page's running text and its data tables, in document order; a data table's text is
+    in its grid only, a layout table's stays in the running text."""
     from lxml import etree
 
     declared = _META_CHARSET.search(data[:4096])
     text, encoding = decode_text(data, declared.group(1).decode("ascii") if declared else None)
-    # Plain etree elements: lxml.html's element classes cost a lookup per node.
-    root = etree.HTML(_XML_INVALID.sub("", _XML_DECLARATION.sub("", text)))
-    page = _PageText()
-    if root is not None:  # None: nothing but comments or markup, a page without text
-        page.walk(root)
-    lines = (" ".join(line.split()) for line in "".join(page.parts).splitlines())
+    root = etree.HTML(_UNUSABLE.sub("", _XML_DECLARATION.sub("", text)))
+    if root is None:  # nothing but comments or markup: a page without text
+        return Document(text="", format="html", encoding=encoding)
+    for table in root.iter("table"):
+        if _is_data_table(table):
+            table.set(_GRID_ATTR, "")
+    first, *rest = str(_page_transform()(root)).split(_GRID_START)
+    parts, grids = [first], []
+    for chunk in rest:
+        cells, after = chunk.split(_GRID_END, 1)
+        if grid := _grid(cells):
+            grids.append(grid)
+        parts += ["\n", after]
+    lines = (" ".join(line.split()) for line in "".join(parts).splitlines())
     return Document(text="\n".join(line for line in lines if line), format="html", encoding=encoding,
-                    grids=page.grids)
+                    grids=grids)
 
 
 # ---------------------------------------------------------------- PDF
