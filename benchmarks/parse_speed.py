@@ -29,7 +29,7 @@ from tests.parsing import report_files as rf  # noqa: E402
 from tests.parsing import table_fixtures as fx  # noqa: E402
 
 VARIANTS = 20  # distinct documents per format
-_PDF_PROSE_SENTENCES = 72  # about three pages of prose after the two table pages
+_PDF_PROSE_SENTENCES = 60  # about three pages of prose after the two table pages
 
 
 def _report(rng: random.Random, layout: str) -> fx.Report:

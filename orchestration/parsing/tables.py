@@ -115,6 +115,14 @@ def grid_items(grids: Sequence[Sequence[Sequence[str]]]) -> list[Item]:
 
 
 # --- items to rows --------------------------------------------------------------------------
+def _last_label(cells: list[str]) -> int:
+    """Index of the last label cell, or -1; scanned from the end, where the values are."""
+    for i in range(len(cells) - 1, -1, -1):
+        if not is_value(cells[i]):
+            return i
+    return -1
+
+
 def build_rows(items: Iterable[Item]) -> list[Row]:
     """Label cells followed by value cells make a row. In a structured row the values are the
     cells after its last label (a 序号 before the label is dropped). Labels not followed by
@@ -126,7 +134,7 @@ def build_rows(items: Iterable[Item]) -> list[Row]:
             if cur.values:
                 rows.append(cur)
                 cur = Row()
-            last = max((i for i, c in enumerate(item.cells) if _is_label(c)), default=-1)
+            last = _last_label(item.cells)
             own = [c.strip() for c in item.cells[: last + 1] if _is_label(c)]
             cur.labels += own
             values = item.cells[last + 1:]
