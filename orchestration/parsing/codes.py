@@ -106,7 +106,9 @@ def table3_row_codes(layout: str) -> tuple[str, ...]:
 
 
 def table3_outcome_codes(layout: str) -> tuple[str, ...]:
-    """The 20 (2021) or 18 (2019) outcome rows that (七)总计 sums."""
+    """The 21 (2021) or 19 (2019) outcome rows that (七)总计 sums: (一), (二), the 8 of (三), 3 of
+    (四), 5 of (五), and (六) as 3 sub-rows (2021) or one row (2019). report-format.md says
+    "20 / 18" but its own row list holds 21 / 19; the list is what reports print."""
     return tuple(r.code for r in TABLE3_ROWS if layout in r.layouts and r.group in OUTCOME_GROUPS)
 
 

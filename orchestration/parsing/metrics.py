@@ -2,6 +2,8 @@
 
 Only what a pattern below reads is reported; every value is the digits as they stand in the
 cleaned text (thousands separators dropped), and its evidence is the sentence holding them.
+VOCABULARY is the one documented list of metric names (with what each counts); no other name is
+ever produced.
 """
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from orchestration.parsing import parse_bytes
+from orchestration.parsing.metrics import VOCABULARY
 
 from . import report_files as rf
 from . import table_fixtures as fx
@@ -238,6 +239,7 @@ def test_every_number_in_the_output_appears_in_the_cleaned_text(fixture):
     assert result.status == "ok", result.error
     numbers = {n.replace(",", "") for n in _NUMBER.findall(result.text)}
     for metric in result.metrics:
+        assert metric.name in VOCABULARY, metric
         assert _digits(metric.value) in numbers, metric
         assert metric.evidence in result.text, metric
     for cell in result.cells:

@@ -123,3 +123,26 @@ def test_glued_valid_tables_are_split_exactly_or_reported(report):
         assert "glued_digits_ambiguous" in result.flags
     else:
         assert read == truth
+
+
+@st.composite
+def _valid_table4(draw):
+    groups = {}
+    for group in fx.T4_GROUPS:
+        parts = [draw(_COUNT) for _ in range(4)]
+        groups[group] = [*parts, sum(parts)]
+    return groups
+
+
+@settings(max_examples=80, deadline=None)
+@given(_valid_table4())
+def test_glued_valid_table4_is_split_exactly_or_reported(table4):
+    base = fx.known_report("2021")
+    report = fx.Report("2021", base.table2, base.table3, table4)
+    result = extract_tables(fx.space_separated(report, glue=True), [])
+    read = {(c.row, c.column): c.value for c in result.cells if c.table == 4}
+    truth = {(g, col): v for g, values in table4.items() for col, v in zip(fx.T4_COLUMNS, values)}
+    if read:
+        assert read == truth  # never split wrongly
+    else:
+        assert "glued_digits_ambiguous" in result.flags
