@@ -5,6 +5,8 @@ The documents are those of the parsing tests (tests/parsing/report_files.py), ma
 numbers so that no cache sees the same table twice:
   txt-2021   a 2021-layout annual report dumped one cell per line, with portal chrome
   txt-free   the free-form seeds (a 2018 report, a work summary with page chrome)
+  txt-trad   the traditional-script seeds with pinyin (a work summary, a template): the only
+             documents that pay for the conversion to simplified characters
   html       a portal page with chrome, a layout table and the three rowspan/colspan tables
   pdf        a ~5-page PDF: prose pages and the three ruled tables, Table 3 across a page break
   docx       a Word file with the three tables (merged cells)
@@ -53,10 +55,13 @@ def _prose(rng: random.Random, sentences: int) -> list[str]:
 def documents() -> dict[str, list[tuple[str, bytes]]]:
     rng = random.Random(2024)
     reports = [_report(rng, rng.choice(("2021", "2019"))) for _ in range(VARIANTS)]
-    free = [(p.name, p.read_bytes()) for p in sorted((ROOT / "data" / "landing").glob("00[04]_*.txt"))]
+    landing = ROOT / "data" / "landing"
+    free = [(p.name, p.read_bytes()) for p in sorted(landing.glob("00[04]_*.txt"))]
+    traditional = [(p.name, p.read_bytes()) for p in sorted(landing.glob("00[13]_*.txt"))]
     return {
         "txt-2021": [("report.txt", rf.one_cell_per_line_file(r)) for r in reports],
         "txt-free": free,
+        "txt-trad": traditional,
         "html": [("report.html", rf.html_page(r)) for r in reports],
         "pdf": [("report.pdf", rf.pdf_file(r, extra_prose=_prose(rng, _PDF_PROSE_SENTENCES)))
                 for r in reports[:5]],

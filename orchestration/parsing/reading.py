@@ -159,15 +159,17 @@ _PAGE_XSLT = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999
 <xsl:template match="{' | '.join(_DROP_TAGS)} | comment() | processing-instruction()"/>
 <xsl:template match="table[@{_GRID_ATTR}]"><xsl:text>{_GRID_START}</xsl:text><xsl:for-each select=".//tr"><xsl:for-each select="td | th"><xsl:apply-templates/><xsl:text>{_CELL_END}</xsl:text></xsl:for-each><xsl:text>{_ROW_END}</xsl:text></xsl:for-each><xsl:text>{_GRID_END}</xsl:text></xsl:template>
 </xsl:stylesheet>"""
-_xslt = threading.local()  # an XSLT object is not to be shared between threads
+_lxml = threading.local()  # lxml parsers and XSLT objects are not to be shared between threads
 
 
-def _page_transform():
-    if not hasattr(_xslt, "transform"):
+def _page_tools():
+    """(HTML parser, page XSLT) of this thread. huge_tree: without it libxml2 silently drops
+    whatever lies more than 256 elements deep, and old pages nest unclosed <font> tags that far."""
+    if not hasattr(_lxml, "tools"):
         from lxml import etree
 
-        _xslt.transform = etree.XSLT(etree.XML(_PAGE_XSLT))
-    return _xslt.transform
+        _lxml.tools = etree.HTMLParser(huge_tree=True), etree.XSLT(etree.XML(_PAGE_XSLT))
+    return _lxml.tools
 
 
 def _is_data_table(table) -> bool:
@@ -191,13 +193,18 @@ def _html(data: bytes) -> Document:
 
     declared = _META_CHARSET.search(data[:4096])
     text, encoding = decode_text(data, declared.group(1).decode("ascii") if declared else None)
-    root = etree.HTML(_UNUSABLE.sub("", _XML_DECLARATION.sub("", text)))
+    parser, transform = _page_tools()
+    root = etree.HTML(_UNUSABLE.sub("", _XML_DECLARATION.sub("", text)), parser)
     if root is None:  # nothing but comments or markup: a page without text
         return Document(text="", format="html", encoding=encoding)
     for table in root.iter("table"):
         if _is_data_table(table):
             table.set(_GRID_ATTR, "")
-    first, *rest = str(_page_transform()(root)).split(_GRID_START)
+    try:
+        page = str(transform(root))
+    except etree.XSLTApplyError:
+        raise ReadError("the HTML page nests its elements too deeply to be read") from None
+    first, *rest = page.split(_GRID_START)
     parts, grids = [first], []
     for chunk in rest:
         cells, after = chunk.split(_GRID_END, 1)
@@ -222,38 +229,49 @@ _TABLE_PAGE = re.compile(
 def _pdf(data: bytes) -> Document:
     import pypdfium2 as pdfium
 
+    from .pdf_tables import page_grids
+
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise ReadError(f"the PDF cannot be opened ({exc})") from None
+    pages: list[str] = []
+    grids: dict[int, list[Grid]] = {}  # page number → its tables
     try:
-        pages = []
-        for page in pdf:
+        for number, page in enumerate(pdf):
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+            pages.append(text)
+            if _TABLE_PAGE.search(text):
+                grids[number] = page_grids(page, textpage)
             textpage.close()
             page.close()
     finally:
         pdf.close()
     if not any(p.strip() for p in pages):
         raise ReadError("scanned PDF without a text layer (it would need OCR)")
-    table_pages = [i for i, p in enumerate(pages) if _TABLE_PAGE.search(p)]
-    return Document(text="\n".join(pages), format="pdf", grids=_pdf_grids(data, table_pages) if table_pages else [])
+    # Table pages whose ruling pdfium's path objects did not show go to pdfplumber's finder.
+    missed = [n for n, found in grids.items() if not found]
+    if missed:
+        grids.update(_pdfplumber_grids(data, missed))
+    return Document(text="\n".join(pages), format="pdf",
+                    grids=[grid for n in sorted(grids) for grid in grids[n]])
 
 
-def _pdf_grids(data: bytes, page_numbers: list[int]) -> list[Grid]:
+def _pdfplumber_grids(data: bytes, page_numbers: list[int]) -> dict[int, list[Grid]]:
     import pdfplumber
 
-    grids: list[Grid] = []
+    found: dict[int, list[Grid]] = {}
     with pdfplumber.open(io.BytesIO(data), pages=[n + 1 for n in page_numbers]) as pdf:
-        for page in pdf.pages:
+        for number, page in zip(page_numbers, pdf.pages):
+            found[number] = []
             for table in page.extract_tables():
                 # Merged cells come back as None: keep only the cells present, as the contract asks.
                 rows = [[" ".join(c.split()) for c in row if c is not None] for row in table]
                 rows = [r for r in rows if any(r)]
                 if rows:
-                    grids.append(rows)
-    return grids
+                    found[number].append(rows)
+    return found
 
 
 # ---------------------------------------------------------------- DOCX

@@ -147,3 +147,37 @@ def test_parse_bytes_never_raises(data, name):
     result = parse_bytes(data, name)
     assert result.status in ("ok", "error")
     assert (result.status == "error") == (result.error is not None)
+
+
+def test_html_nested_deeper_than_libxml2s_default_keeps_its_text():
+    # Old portal pages leave <font> tags unclosed; past 256 levels libxml2 would drop the rest.
+    page = "<html><body>" + "<font>一" * 400 + "本局主动公开政府信息356条。</body></html>"
+    assert read_document(page.encode(), "page.html").text.endswith("本局主动公开政府信息356条。")
+
+
+def _report_pdf() -> bytes:
+    from . import report_files, table_fixtures
+
+    return report_files.pdf_file(table_fixtures.known_report("2021"))
+
+
+def test_pdf_tables_from_pdfium_equal_pdfplumbers():
+    import pypdfium2 as pdfium
+
+    from orchestration.parsing.pdf_tables import page_grids
+    from orchestration.parsing.reading import _pdfplumber_grids
+
+    data = _report_pdf()
+    pdf = pdfium.PdfDocument(data)
+    ours = {n: page_grids(page, page.get_textpage()) for n, page in enumerate(pdf)}
+    assert sum(map(len, ours.values())) == 4  # Table 2, Table 3 in two parts, Table 4
+    assert _pdfplumber_grids(data, list(ours)) == ours
+
+
+def test_pdf_table_pages_pdfium_misses_go_to_pdfplumber(monkeypatch):
+    from orchestration.parsing import pdf_tables
+
+    data = _report_pdf()
+    expected = read_document(data, "report.pdf").grids
+    monkeypatch.setattr(pdf_tables, "page_grids", lambda page, textpage: [])
+    assert read_document(data, "report.pdf").grids == expected
