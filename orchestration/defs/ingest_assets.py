@@ -69,13 +69,15 @@ def parsed_report_tables(context: dg.AssetExecutionContext, storage: PipelineSto
         duck.ensure_staging_schema(con)
         pending = staging.pending_files(con, PARSER_VERSION)
     context.log.info(f"{len(pending)} file(s) to parse with parser {PARSER_VERSION}")
-    results = staging.parse_pending(pending, parse_file)
+    outcome = staging.parse_and_load(lambda: duck.connect(storage.warehouse), pending, parse_file, PARSER_VERSION)
+    context.log.info(f"parsed for {outcome.parse_seconds:.1f} s, loaded for {outcome.load_seconds:.1f} s")
     with duck.connect(storage.warehouse) as con:
-        outcome = staging.load_results(con, results, PARSER_VERSION, {p.sha256: p.raw_path for p in pending})
         for key, table in PARSED_TABLE_ASSETS.items():
             extra = {"parser_version": PARSER_VERSION, "rows_written_this_run": outcome.rows_written.get(table, 0)}
             if key == "parsed_reports":
                 extra["files_parsed_this_run"] = outcome.parsed
+                extra["parse_seconds"] = round(outcome.parse_seconds, 2)
+                extra["load_seconds"] = round(outcome.load_seconds, 2)
                 extra["reports_by_type"] = preview(
                     con,
                     "select doc_type, layout, count(*) as reports, count(*) filter (where is_template) as templates "

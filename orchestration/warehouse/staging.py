@@ -7,18 +7,24 @@ twice. Files the parser refuses go to ingest.quarantined_files with the parser's
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from itertools import repeat
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from orchestration.parsing.model import ParseResult
 
 # Below this many files a process pool costs more (start-up, imports) than it saves.
 POOL_THRESHOLD = 64
+# Files parsed and loaded together: bounds the memory parse results take (a report's results
+# are ~100 KB of Python objects) while keeping each load one bulk insert per table.
+BATCH_SIZE = 2000
 
 STAGING_TABLES = (
     "parsed.reports",
@@ -43,6 +49,8 @@ class LoadOutcome:
     parsed: int
     quarantined: int
     rows_written: dict[str, int]
+    parse_seconds: float = 0.0  # waiting for the pool (parsing overlaps the loads)
+    load_seconds: float = 0.0
 
 
 def pending_files(con: duckdb.DuckDBPyConnection, parser_version: str) -> list[PendingFile]:
@@ -75,17 +83,43 @@ def _parse_one(parse_file: Callable[[str], ParseResult], item: PendingFile) -> P
     return replace(result, file=item.file_name, sha256=item.sha256)
 
 
+def _chunksize(n: int, workers: int) -> int:
+    return max(1, n // (workers * 8))
+
+
 def parse_pending(
     items: Sequence[PendingFile],
     parse_file: Callable[[str], ParseResult],
     workers: int | None = None,
 ) -> list[ParseResult]:
+    return [r for batch in parse_batches(items, parse_file, workers=workers, batch_size=max(1, len(items))) for r in batch]
+
+
+def parse_batches(
+    items: Sequence[PendingFile],
+    parse_file: Callable[[str], ParseResult],
+    workers: int | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[list[ParseResult]]:
+    """Parse results batch by batch, on every core through one process pool. The next batch is
+    handed to the pool before a batch is yielded, so the caller loads one while the pool parses
+    the next."""
     if len(items) < POOL_THRESHOLD:
-        return [_parse_one(parse_file, item) for item in items]
+        if items:
+            yield [_parse_one(parse_file, item) for item in items]
+        return
     workers = workers or os.cpu_count() or 1
-    chunk = max(1, len(items) // (workers * 8))
+    batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_parse_one, [parse_file] * len(items), items, chunksize=chunk))
+        def submit(batch):
+            return pool.map(_parse_one, repeat(parse_file), batch, chunksize=_chunksize(len(batch), workers))
+
+        running = submit(batches[0])
+        for following in [*batches[1:], None]:
+            done = list(running)
+            if following is not None:
+                running = submit(following)
+            yield done
 
 
 def _frames(results: Iterable[ParseResult], parser_version: str, file_paths: dict[str, str]):
@@ -154,6 +188,16 @@ def _frames(results: Iterable[ParseResult], parser_version: str, file_paths: dic
     }
 
 
+def _any_loaded_before(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any file of the batch has rows already. Every loaded file has a row in
+    parsed.reports or ingest.quarantined_files (primary keys: cheap to probe), so new files skip
+    the deletes, which would scan the cell tables (tens of millions of rows) once per batch."""
+    return con.execute(
+        "select exists(select 1 from parsed.reports where sha256 in (select sha256 from batch_shas)) "
+        "or exists(select 1 from ingest.quarantined_files where sha256 in (select sha256 from batch_shas))"
+    ).fetchall()[0][0]
+
+
 def load_results(
     con: duckdb.DuckDBPyConnection,
     results: Sequence[ParseResult],
@@ -164,19 +208,19 @@ def load_results(
     if not results:
         return LoadOutcome(parsed=0, quarantined=0, rows_written={})
     frames = _frames(results, parser_version, file_paths)
-    shas = pd.DataFrame({"sha256": sorted({r.sha256 for r in results})})
+    shas = pa.table({"sha256": sorted({r.sha256 for r in results})})
     written = {}
     con.execute("begin transaction")
     try:
         con.register("batch_shas", shas)
-        for table in STAGING_TABLES:
-            con.execute(f"delete from {table} where sha256 in (select sha256 from batch_shas)")
+        if _any_loaded_before(con):  # a re-parse: its old rows go first
+            for table in STAGING_TABLES:
+                con.execute(f"delete from {table} where sha256 in (select sha256 from batch_shas)")
         for table, rows in frames.items():
             written[table] = len(rows)
             if not rows:
                 continue
-            frame = pd.DataFrame(rows)
-            con.register("batch_rows", frame)
+            con.register("batch_rows", pa.Table.from_pylist(rows))
             con.execute(f"insert into {table} by name select * from batch_rows")
             con.unregister("batch_rows")
         con.unregister("batch_shas")
@@ -189,3 +233,36 @@ def load_results(
         quarantined=len(frames["ingest.quarantined_files"]),
         rows_written=written,
     )
+
+
+def parse_and_load(
+    connect: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+    items: Sequence[PendingFile],
+    parse_file: Callable[[str], ParseResult],
+    parser_version: str,
+    workers: int | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> LoadOutcome:
+    """Parse and load batch by batch. Each batch is loaded in its own transaction on a
+    short-lived connection, so memory stays bounded and a crash loses at most one batch (the
+    next run parses what is not loaded yet)."""
+    paths = {p.sha256: p.raw_path for p in items}
+    parsed = quarantined = 0
+    written: dict[str, int] = {}
+    parse_seconds = load_seconds = 0.0
+    batches = parse_batches(items, parse_file, workers=workers, batch_size=batch_size)
+    while True:
+        started = time.perf_counter()
+        batch = next(batches, None)
+        parse_seconds += time.perf_counter() - started
+        if batch is None:
+            break
+        started = time.perf_counter()
+        with connect() as con:
+            outcome = load_results(con, batch, parser_version, paths)
+        load_seconds += time.perf_counter() - started
+        parsed += outcome.parsed
+        quarantined += outcome.quarantined
+        for table, n in outcome.rows_written.items():
+            written[table] = written.get(table, 0) + n
+    return LoadOutcome(parsed, quarantined, written, parse_seconds, load_seconds)

@@ -65,3 +65,30 @@ def test_a_parser_crash_quarantines_the_file_instead_of_stopping(tmp_path):
     item = staging.PendingFile("c" * 64, "c.pdf", "/raw/c.pdf")
     [result] = staging.parse_pending([item], explode)
     assert result.status == "error" and "ValueError: boom" in result.error and result.file == "c.pdf"
+
+
+def _fake_parse(path):
+    """Module level, so a process pool can pickle it."""
+    sha = path.rsplit("/", 1)[-1].split(".")[0]
+    return _ok(sha, int(sha[:2], 16))
+
+
+def test_parse_batches_keeps_order_and_bounds_each_batch():
+    items = [staging.PendingFile(f"{i:02x}" * 32, f"{i}.txt", f"/raw/{i:02x}{'0' * 62}.txt") for i in range(70)]
+    batches = list(staging.parse_batches(items, _fake_parse, workers=2, batch_size=30))
+    assert [len(b) for b in batches] == [30, 30, 10]
+    assert [r.sha256 for b in batches for r in b] == [p.sha256 for p in items]
+
+
+def test_parse_and_load_loads_every_batch(tmp_path):
+    wh = tmp_path / "warehouse.duckdb"
+    with duck.connect(wh) as con:
+        duck.ensure_staging_schema(con)
+        for i in range(5):
+            _register(con, f"{i:02x}" * 32, f"{i}.txt")
+        pending = staging.pending_files(con, "v1")
+    outcome = staging.parse_and_load(lambda: duck.connect(wh), pending, _fake_parse, "v1", batch_size=2)
+    assert outcome.parsed == 5 and outcome.rows_written["parsed.table3_cells"] == 10
+    with duck.connect(wh) as con:
+        assert staging.pending_files(con, "v1") == []
+        assert duck.row_count(con, "parsed.table3_cells") == 10

@@ -1,3 +1,6 @@
+{{ config(materialized="table") }}
+-- A table, not a view: a preview (select … limit 10) of this cross join makes DuckDB pick a
+-- nested-loop plan that ran for minutes at 1,100 reports; built once, it is read cheaply.
 -- The full Table 3 grid each structured report should have printed: every expected row × column,
 -- with the value read (null when the cell is blank or not printed). The (六)其他处理 block is the
 -- three 2021 sub-rows when the report printed any of them, the single 2019 row when it printed
