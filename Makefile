@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml dbt_project/profiles.yml
 
-.PHONY: run test dev docs install clean
+.PHONY: run test dev docs install clean bench
 
 $(BIN)/activate: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ docs: $(MANIFEST)
 clean:
 	rm -rf data/raw data/warehouse data/published data/gx dbt_project/target
 	find .dagster -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +
+
+# Stage-by-stage and end-to-end timings at 1,000 / 10,000 / 100,000 reports into BENCHMARKS.md (long).
+bench: $(MANIFEST)
+	$(BIN)/python -m benchmarks.run --sizes 1000 10000 100000
