@@ -9,6 +9,7 @@ numbers so that no cache sees the same table twice:
              documents that pay for the conversion to simplified characters
   html       a portal page with chrome, a layout table and the three rowspan/colspan tables
   pdf        a ~5-page PDF: prose pages and the three ruled tables, Table 3 across a page break
+  pdf-50p    the same with ~45 more pages of prose (long reports and PDF attachments)
   docx       a Word file with the three tables (merged cells)
 Nothing here asserts a speed: the figures go to README.md ("Parsing speed").
 """
@@ -31,7 +32,8 @@ from tests.parsing import report_files as rf  # noqa: E402
 from tests.parsing import table_fixtures as fx  # noqa: E402
 
 VARIANTS = 20  # distinct documents per format
-_PDF_PROSE_SENTENCES = 60  # about three pages of prose after the two table pages
+_PDF_PROSE_SENTENCES = 180  # about three pages of prose after the two table pages
+_LONG_PDF_PROSE_SENTENCES = 2880  # about 48 pages
 
 
 def _report(rng: random.Random, layout: str) -> fx.Report:
@@ -46,10 +48,15 @@ def _report(rng: random.Random, layout: str) -> fx.Report:
 
 
 def _prose(rng: random.Random, sentences: int) -> list[str]:
-    return [f"{rng.choice(('全年', '本年度', '截至12月底'))},我区主动公开政府信息{rng.randint(100, 9000)}条,"
-            f"其中政策解读{rng.randint(1, 90)}条,回应关切{rng.randint(1, 50)}条;"
-            f"门户网站浏览量达{rng.randint(10000, 999999)}次,继续深化重点领域信息公开,"
-            "完善政务公开制度,加强政府信息公开平台建设和监督保障工作。" for _ in range(sentences)]
+    """Paragraphs of report prose; as in real reports, about one sentence in eight states numbers."""
+    def sentence(i: int) -> str:
+        if i % 8:
+            return rng.choice(("继续深化重点领域信息公开,完善政务公开制度,加强政府信息公开平台建设和监督保障工作。",
+                               "严格落实政府信息公开保密审查制度,做到先审查、后公开,一事一审、全面审查。",
+                               "围绕群众关切做好政策解读,通过图文、视频等形式提高解读的可读性和传播力。"))
+        return (f"全年主动公开政府信息{rng.randint(100, 9000)}条,其中政策解读{rng.randint(1, 90)}条,"
+                f"回应关切{rng.randint(1, 50)}条;门户网站浏览量达{rng.randint(10000, 999999)}次。")
+    return ["".join(sentence(i + j) for j in range(4)) for i in range(0, sentences, 4)]
 
 
 def documents() -> dict[str, list[tuple[str, bytes]]]:
@@ -65,6 +72,8 @@ def documents() -> dict[str, list[tuple[str, bytes]]]:
         "html": [("report.html", rf.html_page(r)) for r in reports],
         "pdf": [("report.pdf", rf.pdf_file(r, extra_prose=_prose(rng, _PDF_PROSE_SENTENCES)))
                 for r in reports[:5]],
+        "pdf-50p": [("report.pdf", rf.pdf_file(r, extra_prose=_prose(rng, _LONG_PDF_PROSE_SENTENCES)))
+                    for r in reports[:2]],
         "docx": [("report.docx", rf.docx_file(r)) for r in reports],
     }
 

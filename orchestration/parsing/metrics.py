@@ -70,6 +70,14 @@ _PATTERNS: dict[str, re.Pattern] = {
         "fees_charged": rf"收取(?:信息处理费|信息公开费用|费用|信息公开处理费)(?:共计|共)?\s*{_NUM}\s*(万元|元)",
     }.items()
 }
+# A word each pattern needs: a sentence without it is not searched (a substring test is far
+# cheaper than a regex search, and long reports hold thousands of sentences with numbers).
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "items_disclosed_total": ("信息",), "page_views": ("浏览", "点击", "访问"),
+    "applications_received": ("申请",), "applications_answered": ("申请",),
+    "complaints_received": ("投诉", "举报"), "npc_suggestions_handled": ("人大代表",),
+    "cppcc_proposals_handled": ("政协",), "fees_charged": ("收取",),
+}
 # The answer count follows the received count in the same sentence (收到投诉建议共45件,回复45件).
 _COMPLAINTS_ANSWERED = re.compile(rf"(?:回复|答复|办结|处理)(?:共计|共)?\s*{_NUM}\s*{_COUNT_UNIT}")
 _BREAKDOWN_LABELS = [(code, re.compile(label)) for code, (_, label) in BREAKDOWNS.items()]
@@ -116,6 +124,8 @@ def _breakdown_code(label: str) -> str | None:
 def _sentence_metrics(sentence: str) -> list[Metric]:
     found: list[Metric] = []
     for name, pattern in _PATTERNS.items():
+        if not any(word in sentence for word in _NEEDS[name]):
+            continue
         for m in pattern.finditer(sentence):
             digits, unit = _first_number(m)
             found.append(Metric(name, _value(digits), unit, sentence))
@@ -125,7 +135,7 @@ def _sentence_metrics(sentence: str) -> list[Metric]:
         for clause in _CLAUSE.findall(sentence[sentence.index("其中") :]):
             if (item := _BREAKDOWN_ITEM.search(clause)) and (code := _breakdown_code(item.group(1))):
                 found.append(Metric(f"items_disclosed_{code}", _value(item.group(2)), "条", sentence))
-    for m in _STANDALONE_PART.finditer(sentence):
+    for m in (_STANDALONE_PART.finditer(sentence) if "主动公开" in sentence else ()):
         if (code := _breakdown_code(m.group(1))) is not None:
             found.append(Metric(f"items_disclosed_{code}", _value(m.group(2)), "条", sentence))
     return found
@@ -150,14 +160,16 @@ def _stat_table_metrics(lines: list[str]) -> list[Metric]:
 def _counted_sentences(text: str):
     """The sentences holding a counted number, in order, each once. Found from the numbers
     outward: most of a report's sentences (and its one-cell table lines) hold none."""
-    end = -1
+    after = 0  # where the sentence after the one last yielded starts
     for m in _COUNTED.finditer(text):
-        if m.start() < end:
+        if m.start() < after:
             continue  # another number of the sentence just yielded
-        start = max(text.rfind(c, 0, m.start()) for c in _SENTENCE_ENDS) + 1
+        # Searched back no further than `after`, so the scans stay linear in the text.
+        start = max(max(text.rfind(c, after, m.start()) for c in _SENTENCE_ENDS) + 1, after)
         stop = _SENTENCE_END.search(text, m.end())
         end = stop.start() if stop else len(text)
         yield text[start:end]
+        after = end + 1
 
 
 def extract_metrics(text: str) -> list[Metric]:

@@ -2,8 +2,9 @@
 text from its text layer, cut into cells by pdfplumber's edge algorithm (its pure functions).
 
 pdfplumber's own table finder parses every character of the page in Python first, which costs
-about 40 ms a page; pdfium does the parsing in C. A page on which no ruled table is found here
-(lines drawn in nested form objects, for one) is left to pdfplumber by the caller.
+about 40 ms a page; pdfium does the parsing in C. Lines drawn inside form objects count, placed
+by the forms' matrices. A page with table headings on which no ruled table is found here is
+left to pdfplumber by the caller.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def _segments(obj) -> list[tuple[float, float, float, float]]:
     """The straight segments of a path object, in page coordinates (origin bottom left)."""
     import pypdfium2.raw as pdfium_c
 
-    a, b, c, d, e, f = obj.get_matrix().get()
+    a, b, c, d, e, f = _page_matrix(obj).get()
     x, y = ctypes.c_float(), ctypes.c_float()
     found = []
     start = previous = None
@@ -41,6 +42,16 @@ def _segments(obj) -> list[tuple[float, float, float, float]]:
             found.append((*point, *start))
         previous = point
     return found
+
+
+def _page_matrix(obj):
+    """The object's matrix composed with those of the form objects it lies in."""
+    matrix = obj.get_matrix()
+    container = obj.container
+    while container is not None:
+        matrix = matrix.multiply(container.get_matrix())
+        container = container.container
+    return matrix
 
 
 def _edge(x0: float, y0: float, x1: float, y1: float, height: float) -> dict | None:
@@ -61,7 +72,7 @@ def _edges(page) -> list[dict]:
 
     height = page.get_height()
     edges = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
         for segment in _segments(obj):
             if (edge := _edge(*segment, height)) is not None:
                 edges.append(edge)

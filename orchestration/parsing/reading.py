@@ -225,6 +225,8 @@ _TABLE_PAGE = re.compile(
     r"本年制发件数|本年新制作数量|申请人情况|自然人|行政复议|第二十条|指标名称|计量单位"
     r"|不予公开|无法提供|不予处理|其他处理|结转下年度|行政许可|行政处罚|事业性收费")
 
+_TABLE_HEADINGS = re.compile(r"本年制发件数|本年新制作数量|申请人情况|结果维持|指标名称")
+
 
 def _pdf(data: bytes) -> Document:
     import pypdfium2 as pdfium
@@ -250,8 +252,9 @@ def _pdf(data: bytes) -> Document:
         pdf.close()
     if not any(p.strip() for p in pages):
         raise ReadError("scanned PDF without a text layer (it would need OCR)")
-    # Table pages whose ruling pdfium's path objects did not show go to pdfplumber's finder.
-    missed = [n for n, found in grids.items() if not found]
+    # A page printing a table's headings where no ruling was found goes to pdfplumber's finder
+    # as a second opinion; prose pages that merely name a table's words do not.
+    missed = [n for n, found in grids.items() if not found and _TABLE_HEADINGS.search(pages[n])]
     if missed:
         grids.update(_pdfplumber_grids(data, missed))
     return Document(text="\n".join(pages), format="pdf",

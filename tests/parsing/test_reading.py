@@ -1,3 +1,4 @@
+import io
 import codecs
 
 import pytest
@@ -181,3 +182,35 @@ def test_pdf_table_pages_pdfium_misses_go_to_pdfplumber(monkeypatch):
     expected = read_document(data, "report.pdf").grids
     monkeypatch.setattr(pdf_tables, "page_grids", lambda page, textpage: [])
     assert read_document(data, "report.pdf").grids == expected
+
+
+def test_pdf_ruling_drawn_in_a_form_object_is_placed_by_its_matrix():
+    import pypdfium2 as pdfium
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from orchestration.parsing.pdf_tables import page_grids
+
+    rows = [["申请人情况", "自然人", "总计"], ["规章", "1", "2"], ["行政许可", "3", "4"]]
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.beginForm("grid")  # the ruling as a form XObject, drawn scaled and moved
+    for i in range(4):
+        page.line(0, i * 20, 300, i * 20)
+        page.line(i * 100, 0, i * 100, 60)
+    page.endForm()
+    page.saveState()
+    page.translate(100, 500)
+    page.scale(1.2, 1)
+    page.doForm("grid")
+    page.restoreState()
+    page.setFont("STSong-Light", 10)
+    for r, row in enumerate(rows):
+        for k, text in enumerate(row):
+            page.drawString(105 + k * 120, 545 - r * 20, text)
+    page.showPage()
+    page.save()
+    first = pdfium.PdfDocument(out.getvalue())[0]
+    assert page_grids(first, first.get_textpage()) == [rows]
