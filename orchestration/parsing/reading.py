@@ -136,7 +136,6 @@ def _plain_text(data: bytes, fmt: str) -> Document:
 # Parsed with lxml and turned into text by one XSLT pass (both in C): BeautifulSoup over the
 # same parser, or any Python walk over the nodes, costs many times more than the parse itself.
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _BLOCK_TAGS = (
     "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section",
     "article", "ul", "ol", "dd", "dt", "dl", "header", "footer", "nav", "title", "table",
@@ -189,10 +188,13 @@ def _grid(delimited: str) -> Grid:
 def _html(data: bytes) -> Document:
     """The page's running text and its data tables, in document order; a data table's text is
     in its grid only, a layout table's stays in the running text."""
+    from bs4.dammit import EncodingDetector
     from lxml import etree
 
-    declared = _META_CHARSET.search(data[:4096])
-    text, encoding = decode_text(data, declared.group(1).decode("ascii") if declared else None)
+    # BeautifulSoup's sniffer knows every way a page declares its charset (<meta charset>,
+    # http-equiv Content-Type, an XML declaration); it reads only the head of the document.
+    declared = EncodingDetector.find_declared_encoding(data, is_html=True)
+    text, encoding = decode_text(data, declared)
     parser, transform = _page_tools()
     root = etree.HTML(_UNUSABLE.sub("", _XML_DECLARATION.sub("", text)), parser)
     if root is None:  # nothing but comments or markup: a page without text
