@@ -18,12 +18,15 @@ def seed(prefix: str) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_pipeline(storage_config: dict, instance) -> dg.ExecuteInProcessResult:
+def run_pipeline(storage_config: dict, instance, full_rebuild: bool = False) -> dg.ExecuteInProcessResult:
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("govreports_pipeline")
     return job.execute_in_process(
-        run_config={"resources": {"storage": {"config": storage_config}}},
+        run_config={
+            "resources": {"storage": {"config": storage_config}},
+            "ops": {"govreports_dbt_assets": {"config": {"full_rebuild": full_rebuild}}},
+        },
         instance=instance,
         raise_on_error=False,
     )
@@ -58,13 +61,14 @@ def pipeline(tmp_path_factory):
     with dg.instance_for_test() as instance:
         first = run_pipeline(storage, instance)
         snapshot = marts_snapshot(storage["warehouse_path"])
-        # A BI tool holds the served copy open during the next run: it must not block the run.
-        reader = duckdb.connect(storage["published_path"], read_only=True)
         second = run_pipeline(storage, instance)
+        # A BI tool holds the served copy open during a rebuild: it must not block the run.
+        reader = duckdb.connect(storage["published_path"], read_only=True)
+        rebuild = run_pipeline(storage, instance, full_rebuild=True)
         reader_rows = reader.execute("select count(*) from marts.dim_report").fetchone()[0]
         reader.close()
-        yield {"first": first, "second": second, "snapshot": snapshot, "storage": storage,
-               "reader_rows": reader_rows}
+        yield {"first": first, "second": second, "rebuild": rebuild, "snapshot": snapshot,
+               "storage": storage, "reader_rows": reader_rows}
 
 
 def materialization_metadata(result, key):
@@ -136,6 +140,18 @@ def test_a_second_run_processes_nothing_again_and_leaves_the_warehouse_the_same(
     assert second.success
     assert materialization_metadata(second, "raw_report_files")["new_files"].value == 0
     assert materialization_metadata(second, "parsed_reports")["files_parsed_this_run"].value == 0
+    # nothing changed since the last build: dbt, its checks and the publish step are skipped
+    materialized = {m.asset_key for m in second.get_asset_materialization_events()}
+    assert not any(key.path[0] in ("staging", "marts") for key in materialized)
+    assert dg.AssetKey("published_warehouse") not in materialized
+    assert marts_snapshot(pipeline["storage"]["warehouse_path"]) == pipeline["snapshot"]
+
+
+def test_a_forced_rebuild_of_the_same_data_gives_the_same_warehouse(pipeline):
+    rebuild = pipeline["rebuild"]
+    assert rebuild.success
+    assert materialization_metadata(rebuild, "parsed_reports")["files_parsed_this_run"].value == 0
+    assert dg.AssetKey(["marts", "report_quality"]) in {m.asset_key for m in rebuild.get_asset_materialization_events()}
     assert marts_snapshot(pipeline["storage"]["warehouse_path"]) == pipeline["snapshot"]
 
 
@@ -144,7 +160,7 @@ def test_bi_readers_get_a_published_copy_that_never_blocks_a_run(pipeline):
     assert query(published, "select count(*) from marts.dim_report") == [(5,)]
     assert pipeline["reader_rows"] == 5  # the open reader kept reading while the run republished
     assert dg.AssetKey("published_warehouse") in {
-        m.asset_key for m in pipeline["second"].get_asset_materialization_events()
+        m.asset_key for m in pipeline["rebuild"].get_asset_materialization_events()
     }
 
 

@@ -7,13 +7,14 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from pydantic import Field
 
 from orchestration import settings
 from orchestration.defs.ingest_assets import DUCKDB_POOL
 from orchestration.defs.metadata import preview
 from orchestration.defs.project import dbt_project
 from orchestration.defs.resources import PipelineStorage
-from orchestration.warehouse import duck
+from orchestration.warehouse import build_state, duck
 
 
 class GovreportsTranslator(DagsterDbtTranslator):
@@ -22,23 +23,27 @@ class GovreportsTranslator(DagsterDbtTranslator):
         return dbt_resource_props.get("config", {}).get("schema") or "dbt"
 
 
-def _relations(manifest_path) -> dict[str, str]:
-    """unique_id → schema.table of every dbt model and seed."""
+def _tables(manifest_path) -> dict[str, str]:
+    """unique_id → schema.table of every dbt model stored as a table, and every seed.
+
+    Views are left out: counting or previewing one runs its whole query again (seconds on the
+    bigger intermediate views at 10,000 reports)."""
     nodes = json.loads(manifest_path.read_text(encoding="utf-8"))["nodes"]
     return {
         uid: f"{node['schema']}.{node['alias']}"
         for uid, node in nodes.items()
-        if node["resource_type"] in ("model", "seed")
+        if node["resource_type"] == "seed"
+        or (node["resource_type"] == "model" and node["config"].get("materialized") in ("table", "incremental"))
     }
 
 
 def _with_row_counts(events: list, warehouse: str) -> list:
-    """Attach row counts and previews to each dbt model's materialization.
+    """Attach row counts and previews to each dbt table's materialization.
 
     Counted after `dbt build` exits: DuckDB refuses a second connection while dbt writes, and
     dagster-dbt's own fetch_row_counts() leaves the file open inside in-process runs.
     """
-    relations = _relations(dbt_project.manifest_path)
+    relations = _tables(dbt_project.manifest_path)
     counted = []
     # Built as a list so the connection is closed before Dagster handles any event.
     with duck.connect(warehouse, read_only=True) as con:
@@ -58,18 +63,41 @@ def _with_row_counts(events: list, warehouse: str) -> list:
     return counted
 
 
+CODE_CHECKSUM = build_state.code_checksum(dbt_project.manifest_path)
+
+
+class DbtBuildConfig(dg.Config):
+    full_rebuild: bool = Field(
+        default=False,
+        description="Rebuild even when the staging tables and dbt project are unchanged since the last build.",
+    )
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=GovreportsTranslator(),
     pool=DUCKDB_POOL,
 )
-def govreports_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: PipelineStorage):
+def govreports_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: PipelineStorage, config: DbtBuildConfig
+):
     # dbt's profiles.yml reads the warehouse path from the environment of the dbt subprocess.
     os.environ[settings.WAREHOUSE_ENV] = storage.warehouse_path
+    whole_project = context.selected_asset_keys == context.assets_def.keys
+    with duck.connect(storage.warehouse) as con:
+        duck.ensure_staging_schema(con)
+        state = build_state.fingerprint(con, CODE_CHECKSUM)
+        if whole_project and not config.full_rebuild and build_state.last_built(con) == state:
+            # Nothing to rebuild: the models, their checks and the published copy are skipped.
+            context.log.info("staging tables and dbt project unchanged since the last build: dbt not run")
+            return
     invocation = dbt.cli(["build"], context=context, raise_on_error=False)
     events = list(invocation.stream())
     yield from _with_row_counts(events, storage.warehouse_path)
     # Fail after reporting what did build, so the publish step downstream does not run.
     if not invocation.is_successful():
         raise invocation.get_error() or dg.Failure("dbt build failed")
+    if whole_project:
+        with duck.connect(storage.warehouse) as con:
+            build_state.record_build(con, state)

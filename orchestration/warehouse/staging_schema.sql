@@ -104,3 +104,10 @@ create table if not exists parsed.report_checks (
     status   varchar not null,   -- pass | fail | not_assessable
     detail   varchar
 );
+
+-- What the last successful dbt build was built from (see orchestration/warehouse/build_state.py):
+-- a run whose staging tables and dbt project are unchanged skips the rebuild.
+create table if not exists ingest.dbt_build_state (
+    fingerprint  varchar not null,
+    built_at     timestamp not null
+);

@@ -1,0 +1,23 @@
+import json
+
+from orchestration.warehouse import build_state, duck
+
+
+def test_fingerprint_moves_with_staging_data_and_dbt_code(tmp_path):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"nodes": {"model.x.a": {"checksum": {"checksum": "1"}}}, "macros": {}}))
+    code = build_state.code_checksum(manifest)
+    with duck.connect(tmp_path / "warehouse.duckdb") as con:
+        duck.ensure_staging_schema(con)
+        empty = build_state.fingerprint(con, code)
+        assert build_state.last_built(con) is None
+        build_state.record_build(con, empty)
+        assert build_state.last_built(con) == empty
+        assert build_state.fingerprint(con, code) == empty  # nothing changed
+
+        con.execute("insert into parsed.table3_cells values ('a', 'granted', 'total', 1, '1')")
+        with_cell = build_state.fingerprint(con, code)
+        assert with_cell != empty
+
+        manifest.write_text(json.dumps({"nodes": {"model.x.a": {"checksum": {"checksum": "2"}}}, "macros": {}}))
+        assert build_state.fingerprint(con, build_state.code_checksum(manifest)) != with_cell
