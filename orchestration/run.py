@@ -28,6 +28,9 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: str) -> str:
             "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
         ).fetchall():
             lines.append(f"  marts.{table:<30} {duck.row_count(con, f'marts.{table}'):>8}")
+    rebuilt = any(m.asset_key.path[0] == "marts" for m in result.get_asset_materialization_events())
+    if not rebuilt:
+        lines.append("  (nothing changed since the last build: dbt, its checks and the publish step were skipped)")
     evaluations = result.get_asset_check_evaluations()
     failed = [e for e in evaluations if not e.passed]
     lines.append(f"Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed")
