@@ -14,6 +14,8 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +24,10 @@ import duckdb
 import pyarrow as pa
 
 _CHUNK = 1 << 20
+# Files up to this size are read once, for both the hash and the raw copy.
+_READ_WHOLE = 64 << 20
+# Hashing and copying mostly wait on the disk, and hashlib and file I/O release the GIL.
+_IO_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -85,20 +91,44 @@ def raw_path_for(raw_dir: Path, sha256: str, extension: str) -> Path:
     return raw_dir / sha256[:2] / f"{sha256}{suffix}"
 
 
-def store_copy(source: Path, target: Path) -> None:
-    """Copy into the raw store atomically; an existing copy is never overwritten."""
+def _store_atomically(target: Path, write: Callable[[str], None]) -> None:
+    """Write into the raw store through a temporary file renamed into place: a reader never sees
+    a half-written copy, and an existing copy is never overwritten."""
     if target.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     os.close(fd)
     try:
-        shutil.copyfile(source, tmp)
+        write(tmp)
         os.chmod(tmp, 0o444)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def store_copy(source: Path, target: Path) -> None:
+    _store_atomically(target, lambda tmp: shutil.copyfile(source, tmp))
+
+
+def _extension(path: Path) -> str:
+    return path.suffix.lower().lstrip(".")
+
+
+def _hash_and_keep(f: LandedFile, raw_dir: Path, known: set[str]) -> str:
+    """The file's sha256. Content not registered yet is also copied into the raw store here, from
+    the bytes already read for the hash, so a new file is read once (big files are streamed)."""
+    if f.size_bytes > _READ_WHOLE:
+        digest = sha256_of(f.path)
+        if digest not in known:
+            store_copy(f.path, raw_path_for(raw_dir, digest, _extension(f.path)))
+        return digest
+    data = f.path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest not in known:
+        _store_atomically(raw_path_for(raw_dir, digest, _extension(f.path)), lambda tmp: Path(tmp).write_bytes(data))
+    return digest
 
 
 def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -111,17 +141,23 @@ def cached_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, s
     return {path: (size, mtime, digest) for path, size, mtime, digest in rows}
 
 
-def hash_landed(files: list[LandedFile], cache: dict[str, tuple[int, int, str]]) -> tuple[list[str], list[LandedFile]]:
+def hash_landed(
+    files: list[LandedFile], cache: dict[str, tuple[int, int, str]], raw_dir: Path, known: set[str]
+) -> tuple[list[str], list[LandedFile]]:
     """The sha256 of each file, read from the cache where size and mtime are unchanged, and the
-    files that had to be hashed (whose cache entries are new or stale)."""
-    digests, hashed = [], []
+    files that had to be hashed (whose cache entries are new or stale), on several threads."""
+    digests: list[str | None] = []
+    hashed: list[LandedFile] = []
     for f in files:
         cached = cache.get(str(f.path))
-        if cached is not None and cached[:2] == (f.size_bytes, f.mtime_ns):
-            digests.append(cached[2])
-        else:
-            digests.append(sha256_of(f.path))
+        fresh = cached is not None and cached[:2] == (f.size_bytes, f.mtime_ns)
+        digests.append(cached[2] if fresh else None)
+        if not fresh:
             hashed.append(f)
+    if hashed:
+        with ThreadPoolExecutor(_IO_THREADS) as pool:
+            computed = iter(pool.map(lambda f: _hash_and_keep(f, raw_dir, known), hashed))
+        digests = [d if d is not None else next(computed) for d in digests]
     return digests, hashed
 
 
@@ -145,7 +181,7 @@ def register_landed_files(
     known = known_hashes(con)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     files = scan_landing(landing_dir)
-    digests, hashed = hash_landed(files, cached_hashes(con))
+    digests, hashed = hash_landed(files, cached_hashes(con), raw_dir, known)
     new: list[RegisteredFile] = []
     already_known: list[str] = []
     for f, digest in zip(files, digests):
@@ -154,9 +190,9 @@ def register_landed_files(
             already_known.append(str(f.path))
             continue
         known.add(digest)
-        extension = f.path.suffix.lower().lstrip(".")
+        extension = _extension(f.path)
         target = raw_path_for(raw_dir, digest, extension)
-        store_copy(f.path, target)
+        store_copy(f.path, target)  # made while hashing unless the hash came from the cache
         new.append(RegisteredFile(digest, f.path.name, str(f.path), str(target), f.size_bytes, extension, now))
     if new:
         batch = pa.Table.from_pylist([vars(f) for f in new])

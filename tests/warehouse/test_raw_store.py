@@ -53,7 +53,7 @@ def test_unchanged_files_are_not_read_again(tmp_path, monkeypatch):
         duck.ensure_staging_schema(con)
         _register(con, tmp_path)
         reads = []
-        monkeypatch.setattr(raw_store, "sha256_of", lambda path: reads.append(path) or "never used")
+        monkeypatch.setattr(raw_store, "_hash_and_keep", lambda f, raw_dir, known: reads.append(f) or "never used")
         second = _register(con, tmp_path)
     assert reads == [] and second.new == [] and len(second.already_known) == 1
 
