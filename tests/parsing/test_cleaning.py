@@ -1,4 +1,6 @@
-from orchestration.parsing.cleaning import LOST, clean, detect_script, is_chrome, remove_pinyin, repair_mojibake
+from orchestration.parsing.cleaning import (
+    LOST, clean, detect_script, is_chrome, remove_pinyin, repair_mojibake, to_simplified,
+)
 
 from .builders import seed
 
@@ -87,3 +89,35 @@ def test_seed_003_repairs_and_flags():
     assert "F(" not in cleaned.text and "xiàn" not in cleaned.text
     assert "免责声明" not in cleaned.text
     assert cleaned.script == "traditional"
+
+
+def test_conversion_to_simplified_takes_opencc_phrases_longest_then_leftmost():
+    # 答覆 and 反覆 are phrases (覆 stays 覆 alone); 茵藉 beats 藉藉 at the same length by
+    # standing further left; 旋轉乾坤之力 (6) beats 乾坤 (2) inside it; 藉 alone is 藉.
+    assert to_simplified("答覆、反覆") == "答复、反复"
+    assert to_simplified("茵藉藉") == "茵借藉"
+    assert to_simplified("旋轉乾坤之力") == "旋转乾坤之力"
+    assert to_simplified("乾淨的藉") == "干净的藉"
+
+
+def test_conversion_to_simplified_is_what_opencc_gives():
+    import random
+
+    from opencc import OpenCC
+
+    from orchestration.parsing.cleaning import _t2s
+
+    opencc = OpenCC("t2s")
+    t2s = _t2s()
+    # OpenCC converts between its separators; converting the whole text at once relies on no
+    # dictionary entry holding one.
+    assert not any(opencc.split_chars_re.search(key) for key in t2s.phrases)
+    assert not any(opencc.split_chars_re.search(chr(c)) for c in t2s.characters)
+    # Texts dense in phrases, parts of phrases that overlap, separators and converted characters.
+    keys = list(t2s.phrases)
+    pieces = keys + [k[:i] for k in keys for i in range(1, len(k))] + [k[i:] for k in keys for i in range(1, len(k))]
+    pieces += [chr(c) for c in list(t2s.characters)[::7]] + list("，。 \n-()的是在") + ["\u3000", "\t"]
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    texts += [seed(n).read_text(encoding="utf-8") for n in ("001", "003")]
+    assert [to_simplified(t) for t in texts] == [opencc.convert(t) for t in texts]
