@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.parsing.model import ParseResult
+import duckdb
+
+from orchestration.parsing.model import ParseResult, TableCell
 
 FACTS = ("doc_type", "layout", "report_year")
 
@@ -94,3 +96,17 @@ def score(pairs: Iterable[tuple[dict, ParseResult]]) -> Accuracy:
             acc.mismatches.append(Mismatch(truth["file"], truth["form"], f"table3 {key[0]}/{key[1]}",
                                            value, got.get(key, "<missing>")))
     return acc
+
+
+def read_back(con: duckdb.DuckDBPyConnection) -> dict[str, ParseResult]:
+    """What the warehouse's staging tables hold of each parsed file (by the name it landed with),
+    as the parse results `score` reads: the facts and the Table 3 cells."""
+    results = {
+        sha: ParseResult(file=name, sha256=sha, doc_type=doc_type, layout=layout, report_year=year)
+        for sha, name, doc_type, layout, year in con.execute(
+            "select sha256, file_name, doc_type, layout, report_year from parsed.reports").fetchall()
+    }
+    for sha, row, column, value, raw in con.execute(
+            "select sha256, row_code, column_code, value, raw from parsed.table3_cells").fetchall():
+        results[sha].cells.append(TableCell(3, row, column, value, raw))
+    return {r.file: r for r in results.values()}

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks import corpus
-from benchmarks.accuracy import read_truth, score
+from benchmarks.accuracy import read_back, read_truth, score
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "BENCHMARKS.md"
@@ -154,13 +154,9 @@ def stages(base: Path, landing: Path, truth_path: Path, n: int, score_parse: boo
         raw_store.register_landed_files(con, landing, Path(s["raw_dir"]))
     with duck.connect(s["warehouse_path"]) as con:
         pending = staging.pending_files(con, PARSER_VERSION)
-    paths = {p.sha256: p.raw_path for p in pending}
-    truth = {Path(t["file"]).name: t for t in read_truth(truth_path)} if score_parse else {}
-    pairs = []
     parse_s = load_s = 0.0
-    peak = 0
     with PeakSampler() as sampler:
-        batches = staging.parse_batches(pending, parse_file)
+        batches = staging.parse_batches(pending, parse_file, PARSER_VERSION)
         while True:
             t0 = time.perf_counter()
             batch = next(batches, None)
@@ -169,19 +165,19 @@ def stages(base: Path, landing: Path, truth_path: Path, n: int, score_parse: boo
                 break
             t0 = time.perf_counter()
             with duck.connect(s["warehouse_path"]) as con:
-                staging.load_results(con, batch, PARSER_VERSION, paths)
+                staging.load_rows(con, batch)
             load_s += time.perf_counter() - t0
-            pairs += [(truth[r.file], r) for r in batch if r.file in truth]
         peak = sampler.peak
     for stage, seconds in (("parse (pool, all cores)", parse_s), ("load (bulk, Arrow)", load_s)):
         rows.append({"stage": stage, "seconds": round(seconds, 2), "reports": n, "peak_mb": round(peak / 2**20)})
         print(f"  {stage:<28} {seconds:8.2f} s  {n:>7} reports  peak(parse+load) {peak / 2**20:7.0f} MB", flush=True)
     accuracy = None
-    if pairs:
-        acc = score(pairs)
+    if score_parse:  # what the warehouse holds, against the corpus's ground truth
+        with duck.connect(s["warehouse_path"], read_only=True) as con:
+            loaded = read_back(con)
+        acc = score((t, loaded[Path(t["file"]).name]) for t in read_truth(truth_path) if Path(t["file"]).name in loaded)
         accuracy = {"summary": acc.summary(), "t3_share": acc.t3_share, "worst": acc.worst(10)}
         print("  accuracy:", acc.summary(), flush=True)
-    del pairs
     with measured(rows, "dbt build", n):
         dbt_build(s["warehouse_path"], base / "dbt")
     with measured(rows, "checks (GX suites)", n):

@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from itertools import repeat
 
 import duckdb
 import pyarrow as pa
 
-from orchestration.parsing.model import ParseResult
+from orchestration.parsing.model import ParseResult, Region
 
 # Below this many files a process pool costs more (start-up, imports) than it saves.
 POOL_THRESHOLD = 64
-# Files parsed and loaded together: bounds the memory parse results take (a report's results
-# are ~100 KB of Python objects) while keeping each load one bulk insert per table.
+# Files parsed and loaded together: bounds the memory a batch's rows take while keeping each
+# load one bulk insert per table.
 BATCH_SIZE = 2000
 
 STAGING_TABLES = (
@@ -53,6 +52,38 @@ class LoadOutcome:
     load_seconds: float = 0.0
 
 
+_TEXT = pa.string()
+# The rows the parser hands to each staging table, as Arrow columns (a test holds them to the
+# DDL in staging_schema.sql). Explicit types keep a chunk whose values are all null (no Table 2
+# anywhere, say) the same type as the others; DuckDB casts on insert (publish_date text → date).
+ROW_SCHEMAS: dict[str, pa.Schema] = {
+    "parsed.reports": pa.schema([
+        ("sha256", _TEXT), ("file_name", _TEXT), ("parser_version", _TEXT), ("parsed_at", pa.timestamp("us")),
+        ("format", _TEXT), ("encoding", _TEXT), ("script", _TEXT), ("doc_type", _TEXT), ("layout", _TEXT),
+        ("is_template", pa.bool_()), ("title", _TEXT), ("agency", _TEXT), ("province", _TEXT), ("city", _TEXT),
+        ("county", _TEXT), ("region_code", _TEXT), ("report_year", pa.int32()), ("publish_date", _TEXT),
+        ("repairs", pa.list_(_TEXT)), ("flags", pa.list_(_TEXT)),
+    ]),
+    "parsed.table2_cells": pa.schema([("sha256", _TEXT), ("row_code", _TEXT), ("column_code", _TEXT),
+                                      ("value", pa.float64()), ("raw", _TEXT)]),
+    "parsed.table3_cells": pa.schema([("sha256", _TEXT), ("row_code", _TEXT), ("column_code", _TEXT),
+                                      ("value", pa.int64()), ("raw", _TEXT)]),
+    "parsed.table4_cells": pa.schema([("sha256", _TEXT), ("group_code", _TEXT), ("column_code", _TEXT),
+                                      ("value", pa.int64()), ("raw", _TEXT)]),
+    "parsed.narrative_metrics": pa.schema([("sha256", _TEXT), ("metric_name", _TEXT), ("value", pa.float64()),
+                                           ("unit", _TEXT), ("evidence", _TEXT)]),
+    "parsed.report_checks": pa.schema([("sha256", _TEXT), ("rule", _TEXT), ("scope", _TEXT), ("status", _TEXT),
+                                       ("detail", _TEXT)]),
+    "ingest.quarantined_files": pa.schema([
+        ("sha256", _TEXT), ("file_name", _TEXT), ("raw_path", _TEXT), ("stage", _TEXT), ("reason", _TEXT),
+        ("parser_version", _TEXT), ("quarantined_at", pa.timestamp("us")),
+    ]),
+}
+STAGING_TABLES = tuple(ROW_SCHEMAS)
+
+StagingRows = dict[str, pa.Table]  # staging table → rows to insert
+
+
 def pending_files(con: duckdb.DuckDBPyConnection, parser_version: str) -> list[PendingFile]:
     """Registered files with no result (parsed or quarantined) from this parser version."""
     rows = con.execute(
@@ -68,7 +99,7 @@ def pending_files(con: duckdb.DuckDBPyConnection, parser_version: str) -> list[P
     return [PendingFile(*row) for row in rows]
 
 
-def _parse_one(parse_file: Callable[[str], ParseResult], item: PendingFile) -> ParseResult:
+def parse_one(parse_file: Callable[[str], ParseResult], item: PendingFile) -> ParseResult:
     try:
         result = parse_file(item.raw_path)
     except Exception as exc:  # the parser must not raise; if it does, the file is quarantined, not lost
@@ -83,109 +114,83 @@ def _parse_one(parse_file: Callable[[str], ParseResult], item: PendingFile) -> P
     return replace(result, file=item.file_name, sha256=item.sha256)
 
 
-def _chunksize(n: int, workers: int) -> int:
-    return max(1, n // (workers * 8))
+_NO_REGION = Region(None, None, None, None)
 
 
-def parse_pending(
-    items: Sequence[PendingFile],
-    parse_file: Callable[[str], ParseResult],
-    workers: int | None = None,
-) -> list[ParseResult]:
-    return [r for batch in parse_batches(items, parse_file, workers=workers, batch_size=max(1, len(items))) for r in batch]
+def staging_rows(results: Iterable[ParseResult], parser_version: str, raw_paths: Mapping[str, str]) -> StagingRows:
+    """The rows each staging table gets from these parse results, as Arrow tables."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    rows: dict[str, list[tuple]] = {table: [] for table in ROW_SCHEMAS}
+    cells = {2: rows["parsed.table2_cells"], 3: rows["parsed.table3_cells"], 4: rows["parsed.table4_cells"]}
+    for r in results:
+        sha = r.sha256
+        if r.status != "ok":
+            rows["ingest.quarantined_files"].append(
+                (sha, r.file, raw_paths[sha], "parse", r.error or "unknown parser error", parser_version, now)
+            )
+            continue
+        region = r.region or _NO_REGION
+        rows["parsed.reports"].append((
+            sha, r.file, parser_version, now, r.format, r.encoding, r.script, r.doc_type, r.layout,
+            bool(r.is_template), r.title, r.agency, region.province, region.city, region.county, region.code,
+            r.report_year, r.publish_date, list(r.repairs), list(r.flags),
+        ))
+        for c in r.cells:
+            cells[c.table].append((sha, c.row, c.column, c.value, c.raw))
+        rows["parsed.narrative_metrics"].extend((sha, m.name, m.value, m.unit, m.evidence) for m in r.metrics)
+        rows["parsed.report_checks"].extend((sha, c.rule, c.scope, c.status, c.detail) for c in r.checks)
+    return {table: _arrow(table_rows, ROW_SCHEMAS[table]) for table, table_rows in rows.items()}
+
+
+def _arrow(rows: list[tuple], schema: pa.Schema) -> pa.Table:
+    if not rows:
+        return schema.empty_table()
+    columns = zip(*rows)
+    return pa.Table.from_arrays([pa.array(col, type=f.type) for col, f in zip(columns, schema)], schema=schema)
+
+
+def _parse_chunk(parse_file: Callable[[str], ParseResult], items: Sequence[PendingFile], parser_version: str) -> StagingRows:
+    """Runs in a pool worker: parse and turn the results into Arrow tables there, so what comes
+    back to the loading process is a few compact buffers, not a report's many Python objects."""
+    results = [parse_one(parse_file, item) for item in items]
+    return staging_rows(results, parser_version, {item.sha256: item.raw_path for item in items})
+
+
+def _concat(parts: Sequence[StagingRows]) -> StagingRows:
+    return {table: pa.concat_tables([p[table] for p in parts]) for table in ROW_SCHEMAS}
+
+
+def _chunks(items: Sequence[PendingFile], workers: int) -> list[Sequence[PendingFile]]:
+    size = max(1, len(items) // (workers * 8))  # small enough that the workers finish together
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def parse_batches(
     items: Sequence[PendingFile],
     parse_file: Callable[[str], ParseResult],
+    parser_version: str,
     workers: int | None = None,
     batch_size: int = BATCH_SIZE,
-) -> Iterator[list[ParseResult]]:
-    """Parse results batch by batch, on every core through one process pool. The next batch is
-    handed to the pool before a batch is yielded, so the caller loads one while the pool parses
-    the next."""
+) -> Iterator[StagingRows]:
+    """The staging rows of the files, batch by batch, parsed on every core through one process
+    pool. The next batch is handed to the pool before a batch is yielded, so the caller loads one
+    while the pool parses the next."""
     if len(items) < POOL_THRESHOLD:
         if items:
-            yield [_parse_one(parse_file, item) for item in items]
+            yield _parse_chunk(parse_file, items, parser_version)
         return
     workers = workers or os.cpu_count() or 1
     batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         def submit(batch):
-            return pool.map(_parse_one, repeat(parse_file), batch, chunksize=_chunksize(len(batch), workers))
+            return [pool.submit(_parse_chunk, parse_file, chunk, parser_version) for chunk in _chunks(batch, workers)]
 
         running = submit(batches[0])
         for following in [*batches[1:], None]:
-            done = list(running)
+            done = _concat([future.result() for future in running])
             if following is not None:
                 running = submit(following)
             yield done
-
-
-def _frames(results: Iterable[ParseResult], parser_version: str, file_paths: dict[str, str]):
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    reports, cells, metrics, checks, quarantine = [], {2: [], 3: [], 4: []}, [], [], []
-    for r in results:
-        if r.status != "ok":
-            quarantine.append(
-                {
-                    "sha256": r.sha256,
-                    "file_name": r.file,
-                    "raw_path": file_paths[r.sha256],
-                    "stage": "parse",
-                    "reason": r.error or "unknown parser error",
-                    "parser_version": parser_version,
-                    "quarantined_at": now,
-                }
-            )
-            continue
-        region = r.region
-        reports.append(
-            {
-                "sha256": r.sha256,
-                "file_name": r.file,
-                "parser_version": parser_version,
-                "parsed_at": now,
-                "format": r.format,
-                "encoding": r.encoding,
-                "script": r.script,
-                "doc_type": r.doc_type,
-                "layout": r.layout,
-                "is_template": bool(r.is_template),
-                "title": r.title,
-                "agency": r.agency,
-                "province": region.province if region else None,
-                "city": region.city if region else None,
-                "county": region.county if region else None,
-                "region_code": region.code if region else None,
-                "report_year": r.report_year,
-                "publish_date": r.publish_date,
-                "repairs": list(r.repairs),
-                "flags": list(r.flags),
-            }
-        )
-        for c in r.cells:
-            key = "group_code" if c.table == 4 else "row_code"
-            cells[c.table].append(
-                {"sha256": r.sha256, key: c.row, "column_code": c.column, "value": c.value, "raw": c.raw}
-            )
-        metrics.extend(
-            {"sha256": r.sha256, "metric_name": m.name, "value": m.value, "unit": m.unit, "evidence": m.evidence}
-            for m in r.metrics
-        )
-        checks.extend(
-            {"sha256": r.sha256, "rule": c.rule, "scope": c.scope, "status": c.status, "detail": c.detail}
-            for c in r.checks
-        )
-    return {
-        "parsed.reports": reports,
-        "parsed.table2_cells": cells[2],
-        "parsed.table3_cells": cells[3],
-        "parsed.table4_cells": cells[4],
-        "parsed.narrative_metrics": metrics,
-        "parsed.report_checks": checks,
-        "ingest.quarantined_files": quarantine,
-    }
 
 
 def _any_loaded_before(con: duckdb.DuckDBPyConnection) -> bool:
@@ -198,40 +203,34 @@ def _any_loaded_before(con: duckdb.DuckDBPyConnection) -> bool:
     ).fetchall()[0][0]
 
 
-def load_results(
-    con: duckdb.DuckDBPyConnection,
-    results: Sequence[ParseResult],
-    parser_version: str,
-    file_paths: dict[str, str],
-) -> LoadOutcome:
-    """Replace the rows of every parsed file in one transaction, in bulk (one insert per table)."""
-    if not results:
+def load_rows(con: duckdb.DuckDBPyConnection, rows: StagingRows) -> LoadOutcome:
+    """Replace the rows of every file in `rows` in one transaction, in bulk (one insert per table)."""
+    shas = pa.table({"sha256": pa.concat_arrays([
+        rows["parsed.reports"]["sha256"].combine_chunks(),
+        rows["ingest.quarantined_files"]["sha256"].combine_chunks(),
+    ])})
+    if not shas.num_rows:
         return LoadOutcome(parsed=0, quarantined=0, rows_written={})
-    frames = _frames(results, parser_version, file_paths)
-    shas = pa.table({"sha256": sorted({r.sha256 for r in results})})
-    written = {}
     con.execute("begin transaction")
     try:
         con.register("batch_shas", shas)
         if _any_loaded_before(con):  # a re-parse: its old rows go first
             for table in STAGING_TABLES:
                 con.execute(f"delete from {table} where sha256 in (select sha256 from batch_shas)")
-        for table, rows in frames.items():
-            written[table] = len(rows)
-            if not rows:
-                continue
-            con.register("batch_rows", pa.Table.from_pylist(rows))
-            con.execute(f"insert into {table} by name select * from batch_rows")
-            con.unregister("batch_rows")
+        for table, batch_rows in rows.items():
+            if batch_rows.num_rows:
+                con.register("batch_rows", batch_rows)
+                con.execute(f"insert into {table} by name select * from batch_rows")
+                con.unregister("batch_rows")
         con.unregister("batch_shas")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
     return LoadOutcome(
-        parsed=len(frames["parsed.reports"]),
-        quarantined=len(frames["ingest.quarantined_files"]),
-        rows_written=written,
+        parsed=rows["parsed.reports"].num_rows,
+        quarantined=rows["ingest.quarantined_files"].num_rows,
+        rows_written={table: t.num_rows for table, t in rows.items()},
     )
 
 
@@ -246,11 +245,10 @@ def parse_and_load(
     """Parse and load batch by batch. Each batch is loaded in its own transaction on a
     short-lived connection, so memory stays bounded and a crash loses at most one batch (the
     next run parses what is not loaded yet)."""
-    paths = {p.sha256: p.raw_path for p in items}
     parsed = quarantined = 0
     written: dict[str, int] = {}
     parse_seconds = load_seconds = 0.0
-    batches = parse_batches(items, parse_file, workers=workers, batch_size=batch_size)
+    batches = parse_batches(items, parse_file, parser_version, workers=workers, batch_size=batch_size)
     while True:
         started = time.perf_counter()
         batch = next(batches, None)
@@ -259,7 +257,7 @@ def parse_and_load(
             break
         started = time.perf_counter()
         with connect() as con:
-            outcome = load_results(con, batch, parser_version, paths)
+            outcome = load_rows(con, batch)
         load_seconds += time.perf_counter() - started
         parsed += outcome.parsed
         quarantined += outcome.quarantined
