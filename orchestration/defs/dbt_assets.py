@@ -69,7 +69,8 @@ CODE_CHECKSUM = build_state.code_checksum(dbt_project.manifest_path)
 class DbtBuildConfig(dg.Config):
     full_rebuild: bool = Field(
         default=False,
-        description="Rebuild even when the staging tables and dbt project are unchanged since the last build.",
+        description="Rebuild every model from scratch (dbt --full-refresh), even when the staging tables "
+        "and dbt project are unchanged since the last build.",
     )
 
 
@@ -87,12 +88,15 @@ def govreports_dbt_assets(
     whole_project = context.selected_asset_keys == context.assets_def.keys
     with duck.connect(storage.warehouse) as con:
         duck.ensure_staging_schema(con)
-        state = build_state.fingerprint(con, CODE_CHECKSUM)
-        if whole_project and not config.full_rebuild and build_state.last_built(con) == state:
+        state, last = build_state.current(con, CODE_CHECKSUM), build_state.last_built(con)
+        if whole_project and not config.full_rebuild and last == state:
             # Nothing to rebuild: the models, their checks and the published copy are skipped.
             context.log.info("staging tables and dbt project unchanged since the last build: dbt not run")
             return
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    full_refresh = config.full_rebuild or build_state.needs_full_refresh(last, state)
+    if full_refresh:
+        context.log.info("building every model from scratch (dbt --full-refresh)")
+    invocation = dbt.cli(["build", "--full-refresh"] if full_refresh else ["build"], context=context, raise_on_error=False)
     events = list(invocation.stream())
     yield from _with_row_counts(events, storage.warehouse_path)
     # Fail after reporting what did build, so the publish step downstream does not run.

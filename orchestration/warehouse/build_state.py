@@ -1,13 +1,16 @@
-"""Whether the dbt models are already built from what the staging tables hold now.
+"""Whether the dbt models are already built from what the staging tables hold now, and whether
+the incremental models can be built on top of what is there.
 
 A nightly run with nothing new would otherwise rebuild every model and re-run every check. The
 fingerprint covers everything a build reads: each staging table's row count and latest write
-time, and the checksums dbt keeps of every model, seed, test and macro (a code change rebuilds).
+time, and the checksums dbt keeps of every model, seed, test and macro. A change of dbt code
+rebuilds from scratch (`dbt build --full-refresh`): incremental models only add what is new.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -36,22 +39,33 @@ def code_checksum(manifest_path: Path) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def fingerprint(con: duckdb.DuckDBPyConnection, code: str) -> str:
+@dataclass(frozen=True)
+class BuildState:
+    fingerprint: str  # the dbt code and the staging tables
+    code: str  # the dbt code alone
+
+
+def current(con: duckdb.DuckDBPyConnection, code: str) -> BuildState:
     state = [code]
     for table, stamp in _STAGING:
         latest = f"max({stamp})::varchar" if stamp else "null"
         state.append(repr(con.execute(f"select count(*), {latest} from {table}").fetchone()))
-    return hashlib.sha256("\n".join(state).encode()).hexdigest()
+    return BuildState(hashlib.sha256("\n".join(state).encode()).hexdigest(), code)
 
 
-def last_built(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute("select fingerprint from ingest.dbt_build_state order by built_at desc limit 1").fetchone()
-    return row[0] if row else None
+def last_built(con: duckdb.DuckDBPyConnection) -> BuildState | None:
+    row = con.execute("select fingerprint, code_checksum from ingest.dbt_build_state order by built_at desc limit 1").fetchone()
+    return BuildState(*row) if row else None
 
 
-def record_build(con: duckdb.DuckDBPyConnection, print_: str) -> None:
+def needs_full_refresh(last: BuildState | None, now: BuildState) -> bool:
+    """The incremental models hold rows made by other dbt code (or were never recorded as built)."""
+    return last is None or last.code != now.code
+
+
+def record_build(con: duckdb.DuckDBPyConnection, state: BuildState) -> None:
     con.execute("delete from ingest.dbt_build_state")
     con.execute(
-        "insert into ingest.dbt_build_state values (?, ?)",
-        [print_, datetime.now(timezone.utc).replace(tzinfo=None)],
+        "insert into ingest.dbt_build_state values (?, ?, ?)",
+        [state.fingerprint, datetime.now(timezone.utc).replace(tzinfo=None), state.code],
     )

@@ -106,8 +106,10 @@ create table if not exists parsed.report_checks (
 );
 
 -- What the last successful dbt build was built from (see orchestration/warehouse/build_state.py):
--- a run whose staging tables and dbt project are unchanged skips the rebuild.
+-- a run whose staging tables and dbt project are unchanged skips the rebuild; a change of dbt
+-- code rebuilds the incremental models from scratch.
 create table if not exists ingest.dbt_build_state (
     fingerprint  varchar not null,
     built_at     timestamp not null
 );
+alter table ingest.dbt_build_state add column if not exists code_checksum varchar;

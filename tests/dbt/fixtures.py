@@ -18,12 +18,19 @@ Agencies and reports (report ids are short fake sha256s):
 """
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 
 REPO = Path(__file__).resolve().parents[2]
 STAGING_SCHEMA = REPO / "orchestration" / "warehouse" / "staging_schema.sql"
+PROJECT_DIR = REPO / "dbt_project"
+DBT = Path(sys.executable).with_name("dbt")
 
 APPLICANT_COLUMNS = [
     "natural_person",
@@ -191,8 +198,9 @@ NARRATIVE = [
 ]
 
 
-def build_warehouse(path: str | Path) -> Path:
-    """Create (or replace) the DuckDB file at `path` with the staging schema and the fixture rows."""
+def build_warehouse(path: str | Path, reports: Iterable[str] = REPORTS) -> Path:
+    """Create (or replace) the DuckDB file at `path` with the staging schema and the fixture rows
+    of `reports` (all of them by default) and the quarantined scan."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in (path, path.with_name(path.name + ".wal")):
@@ -200,36 +208,7 @@ def build_warehouse(path: str | Path) -> Path:
     con = duckdb.connect(str(path))
     try:
         con.execute(STAGING_SCHEMA.read_text(encoding="utf-8"))
-        for key, (agency, doc_type, layout, is_template, region, year, published, arrived) in REPORTS.items():
-            sha = SHA[key]
-            file_name = f"{key}.html"
-            con.execute(
-                "insert into ingest.report_files values (?, ?, ?, ?, ?, ?, ?)",
-                [sha, file_name, f"data/landing/{file_name}", f"data/raw/{sha}.html", 1000, "html", arrived],
-            )
-            province, city, county, code = region
-            con.execute(
-                "insert into parsed.reports values (?, ?, '0.1.0', ?, 'html', 'utf-8', 'simplified', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, [], [])",
-                [sha, file_name, arrived, doc_type, layout, is_template, f"{key} title",
-                 AGENCY.get(agency), province, city, county, code, year, published],
-            )
-        for key, cells in TABLE3.items():
-            con.executemany("insert into parsed.table3_cells values (?, ?, ?, ?, ?)", [(SHA[key], *cell) for cell in cells])
-        for key, groups in TABLE4.items():
-            con.executemany("insert into parsed.table4_cells values (?, ?, ?, ?, ?)", [(SHA[key], *cell) for cell in table4(groups)])
-        for key, cells in TABLE2.items():
-            con.executemany(
-                "insert into parsed.table2_cells values (?, ?, ?, ?, ?)",
-                [(SHA[key], row, column, value, "—" if value is None else str(value)) for row, column, value in cells],
-            )
-        con.executemany(
-            "insert into parsed.narrative_metrics values (?, ?, ?, ?, ?)",
-            [(SHA[key], name, value, unit, evidence) for key, name, value, unit, evidence in NARRATIVE],
-        )
-        con.execute(
-            "insert into parsed.report_checks values (?, 'table3_balance', 'total', 'pass', 'new_received 12 + carried_over 0 = total_handled 11 + carried_forward 1')",
-            [SHA["a2021"]],
-        )
+        load_reports(con, reports)
         quarantined = SHA["quarantined"]
         con.execute(
             "insert into ingest.report_files values (?, 'scan.pdf', 'data/landing/scan.pdf', ?, 5000, 'pdf', '2024-03-06 08:00:00')",
@@ -244,7 +223,60 @@ def build_warehouse(path: str | Path) -> Path:
     return path
 
 
-if __name__ == "__main__":
-    import sys
+def load_reports(con: duckdb.DuckDBPyConnection, keys: Iterable[str], parsed_at: str | None = None) -> None:
+    """Register and load the fixture reports `keys`, as the parse step does: parsed at the time
+    the file arrived unless `parsed_at` is given."""
+    keys = list(keys)
+    for key in keys:
+        agency, doc_type, layout, is_template, region, year, published, arrived = REPORTS[key]
+        sha = SHA[key]
+        file_name = f"{key}.html"
+        con.execute(
+            "insert into ingest.report_files values (?, ?, ?, ?, ?, ?, ?)",
+            [sha, file_name, f"data/landing/{file_name}", f"data/raw/{sha}.html", 1000, "html", arrived],
+        )
+        province, city, county, code = region
+        con.execute(
+            "insert into parsed.reports values (?, ?, '0.1.0', ?, 'html', 'utf-8', 'simplified', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, [], [])",
+            [sha, file_name, parsed_at or arrived, doc_type, layout, is_template, f"{key} title",
+             AGENCY.get(agency), province, city, county, code, year, published],
+        )
+    for key in keys:
+        if key in TABLE3:
+            con.executemany("insert into parsed.table3_cells values (?, ?, ?, ?, ?)", [(SHA[key], *cell) for cell in TABLE3[key]])
+        if key in TABLE4:
+            con.executemany("insert into parsed.table4_cells values (?, ?, ?, ?, ?)", [(SHA[key], *cell) for cell in table4(TABLE4[key])])
+        if key in TABLE2:
+            con.executemany(
+                "insert into parsed.table2_cells values (?, ?, ?, ?, ?)",
+                [(SHA[key], row, column, value, "—" if value is None else str(value)) for row, column, value in TABLE2[key]],
+            )
+    rows = [(SHA[key], name, value, unit, evidence) for key, name, value, unit, evidence in NARRATIVE if key in keys]
+    if rows:
+        con.executemany("insert into parsed.narrative_metrics values (?, ?, ?, ?, ?)", rows)
+    if "a2021" in keys:
+        con.execute(
+            "insert into parsed.report_checks values (?, 'table3_balance', 'total', 'pass', 'new_received 12 + carried_over 0 = total_handled 11 + carried_forward 1')",
+            [SHA["a2021"]],
+        )
 
+
+def dbt_build(warehouse: Path, folder: Path, *args: str) -> Path:
+    """`dbt build` of the project on `warehouse`, with its target and logs in `folder`; fails
+    the test with dbt's output when the build fails. Returns the target folder."""
+    target = folder / "target"
+    dbt = str(DBT) if DBT.exists() else shutil.which("dbt")
+    result = subprocess.run(
+        [dbt, "build", "--profiles-dir", ".", "--target-path", str(target), "--log-path", str(folder / "logs"), *args],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "GOVREPORTS_WAREHOUSE": str(warehouse)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+    return target
+
+
+if __name__ == "__main__":
     print(build_warehouse(sys.argv[1] if len(sys.argv) > 1 else "/tmp/dbt_dev/warehouse.duckdb"))

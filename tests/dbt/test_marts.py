@@ -1,24 +1,13 @@
 """Builds the dbt project on the fixture warehouse (tests/dbt/fixtures.py) and checks the marts' numbers."""
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
+import govreports_dbt_fixtures as fixtures
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
-DBT = Path(sys.executable).with_name("dbt")
-
-# loaded by path: a package named tests.dbt would shadow dbt-core, and "fixtures" is a common module name
-_spec = importlib.util.spec_from_file_location("govreports_dbt_fixtures", Path(__file__).with_name("fixtures.py"))
-fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixtures)
 SHA = fixtures.SHA
 
 
@@ -27,18 +16,7 @@ def built(tmp_path_factory):
     """A fixture warehouse after `dbt build`, and the dbt target folder of that run."""
     folder = tmp_path_factory.mktemp("dbt")
     warehouse = fixtures.build_warehouse(folder / "warehouse.duckdb")
-    target = folder / "target"
-    dbt = str(DBT) if DBT.exists() else shutil.which("dbt")
-    result = subprocess.run(
-        [dbt, "build", "--profiles-dir", ".", "--target-path", str(target), "--log-path", str(folder / "logs")],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "GOVREPORTS_WAREHOUSE": str(warehouse)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
-    return warehouse, target
+    return warehouse, fixtures.dbt_build(warehouse, folder)
 
 
 def query(warehouse: Path, sql: str) -> list[dict]:

@@ -3,21 +3,25 @@ import json
 from orchestration.warehouse import build_state, duck
 
 
-def test_fingerprint_moves_with_staging_data_and_dbt_code(tmp_path):
+def test_state_moves_with_staging_data_and_dbt_code(tmp_path):
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"nodes": {"model.x.a": {"checksum": {"checksum": "1"}}}, "macros": {}}))
     code = build_state.code_checksum(manifest)
     with duck.connect(tmp_path / "warehouse.duckdb") as con:
         duck.ensure_staging_schema(con)
-        empty = build_state.fingerprint(con, code)
+        empty = build_state.current(con, code)
         assert build_state.last_built(con) is None
+        assert build_state.needs_full_refresh(None, empty)  # never built
         build_state.record_build(con, empty)
         assert build_state.last_built(con) == empty
-        assert build_state.fingerprint(con, code) == empty  # nothing changed
+        assert build_state.current(con, code) == empty  # nothing changed
 
         con.execute("insert into parsed.table3_cells values ('a', 'granted', 'total', 1, '1')")
-        with_cell = build_state.fingerprint(con, code)
+        with_cell = build_state.current(con, code)
         assert with_cell != empty
+        assert not build_state.needs_full_refresh(empty, with_cell)  # new data: incremental
 
         manifest.write_text(json.dumps({"nodes": {"model.x.a": {"checksum": {"checksum": "2"}}}, "macros": {}}))
-        assert build_state.fingerprint(con, build_state.code_checksum(manifest)) != with_cell
+        new_code = build_state.current(con, build_state.code_checksum(manifest))
+        assert new_code != with_cell
+        assert build_state.needs_full_refresh(empty, new_code)  # other dbt code: from scratch

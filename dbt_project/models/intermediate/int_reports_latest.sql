@@ -57,6 +57,7 @@ marked as (
         file_name,
         arrived_at,
         parser_version,
+        parsed_at,
         not is_comparable or version_rank = 1 as is_latest,
         case when is_comparable and version_rank > 1 then newest_report_id end as superseded_by_report_id
 

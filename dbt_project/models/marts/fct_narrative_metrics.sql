@@ -1,3 +1,4 @@
+{{ report_incremental_config("ref('int_reports_latest')") }}
 with metrics as (
 
     select * from {{ ref('stg_parsed__narrative_metrics') }}
@@ -7,6 +8,9 @@ with metrics as (
 reports as (
 
     select * from {{ ref('int_reports_latest') }}
+    {% if is_incremental() %}
+    where report_id in {{ reports_to_rebuild(ref('int_reports_latest')) }}
+    {% endif %}
 
 ),
 
@@ -28,7 +32,8 @@ final as (
         cast(metrics.metric_unit as varchar) as metric_unit,
         cast(metrics.evidence as varchar) as evidence,
         cast(reports.is_latest as boolean) as is_latest,
-        cast(reports.is_template as boolean) as is_template
+        cast(reports.is_template as boolean) as is_template,
+        cast(reports.parsed_at as timestamp) as parsed_at
 
     from metrics
 

@@ -1,3 +1,4 @@
+{{ report_incremental_config("ref('int_reports_latest')") }}
 -- Table 2 keeps the codes of the layout it was printed in: 2019 and 2021 items are never merged.
 with cells as (
 
@@ -8,6 +9,9 @@ with cells as (
 reports as (
 
     select * from {{ ref('int_reports_latest') }}
+    {% if is_incremental() %}
+    where report_id in {{ reports_to_rebuild(ref('int_reports_latest')) }}
+    {% endif %}
 
 ),
 
@@ -34,7 +38,8 @@ final as (
         cast(cells.cell_value as double) as item_value,
         cast(cells.cell_raw as varchar) as cell_raw,
         cast(reports.is_latest as boolean) as is_latest,
-        cast(reports.is_template as boolean) as is_template
+        cast(reports.is_template as boolean) as is_template,
+        cast(reports.parsed_at as timestamp) as parsed_at
 
     from cells
 

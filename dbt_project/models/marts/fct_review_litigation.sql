@@ -1,3 +1,4 @@
+{{ report_incremental_config("ref('int_reports_latest')") }}
 with cells as (
 
     select * from {{ ref('stg_parsed__table4_cells') }}
@@ -13,6 +14,9 @@ table4_columns as (
 reports as (
 
     select * from {{ ref('int_reports_latest') }}
+    {% if is_incremental() %}
+    where report_id in {{ reports_to_rebuild(ref('int_reports_latest')) }}
+    {% endif %}
 
 ),
 
@@ -28,7 +32,8 @@ final as (
         cast(cells.cell_value as bigint) as case_count,
         cast(cells.cell_raw as varchar) as cell_raw,
         cast(reports.is_latest as boolean) as is_latest,
-        cast(reports.is_template as boolean) as is_template
+        cast(reports.is_template as boolean) as is_template,
+        cast(reports.parsed_at as timestamp) as parsed_at
 
     from cells
 

@@ -1,3 +1,4 @@
+{{ report_incremental_config("ref('int_reports_latest')") }}
 with table3_balance as (
 
     select * from {{ ref('int_quality_table3_balance') }}
@@ -40,6 +41,15 @@ carried_over_continuity as (
 
 ),
 
+reports as (
+
+    select report_id, parsed_at from {{ ref('int_reports_latest') }}
+    {% if is_incremental() %}
+    where report_id in {{ reports_to_rebuild(ref('int_reports_latest')) }}
+    {% endif %}
+
+),
+
 all_rules as (
 
     select * from table3_balance
@@ -61,15 +71,19 @@ all_rules as (
 final as (
 
     select
-        cast(report_id as varchar) as report_id,
-        cast(rule as varchar) as rule,
-        cast(scope as varchar) as scope,
-        cast(status as varchar) as status,
-        cast(lhs as double) as lhs,
-        cast(rhs as double) as rhs,
-        cast(detail as varchar) as detail
+        cast(all_rules.report_id as varchar) as report_id,
+        cast(all_rules.rule as varchar) as rule,
+        cast(all_rules.scope as varchar) as scope,
+        cast(all_rules.status as varchar) as status,
+        cast(all_rules.lhs as double) as lhs,
+        cast(all_rules.rhs as double) as rhs,
+        cast(all_rules.detail as varchar) as detail,
+        cast(reports.parsed_at as timestamp) as parsed_at
 
     from all_rules
+
+    inner join reports
+        on all_rules.report_id = reports.report_id
 
 )
 
