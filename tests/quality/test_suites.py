@@ -132,12 +132,12 @@ PAIR_FAILURE = [{**R4, "scope": "other_org", "lhs": 7.0, "rhs": 9.0}]
 # suite -> (rows assessed in clean, rows assessed in broken, failing rows in broken)
 EXPECTED = {
     **{rule: (2, 3, PAIR_FAILURE) for rule in PAIR_RULES},
-    "non_negative_counts": (3, 4, [{**R4, "scope": "granted / other_org", "value": -2}]),
-    "non_negative_table4": (2, 3, [{**R4, "scope": "litigation_direct / pending", "value": -1}]),
-    "non_negative_table2": (3, 5, [
-        {**R4, "scope": "mystery_row / mystery_column", "value": -5.0},
-        {**R4, "scope": "regulations / abolished", "value": -1.0},
-    ]),
+    "non_negative_counts": (1, 2, [{**R4, "smallest_value": -2, "negative_cells": "granted / other_org = -2"}]),
+    "non_negative_table4": (1, 2, [{**R4, "smallest_value": -1, "negative_cells": "litigation_direct / pending = -1"}]),
+    "non_negative_table2": (2, 3, [{
+        **R4, "smallest_value": -5.0,
+        "negative_cells": "mystery_row / mystery_column = -5.0; regulations / abolished = -1.0",
+    }]),
     "plausible_years": (2, 5, [
         {**R4, "publish_date": "2021-03-14", "publish_lag_years": 3},
     ]),
