@@ -5,8 +5,8 @@
 For each size: generate a corpus into a work folder; time register, parse, load, dbt build,
 checks and publish one by one on a fresh warehouse; then the Dagster job end to end on another
 fresh warehouse. On the largest size, the nightly scenarios: 1,000 new reports added, then a run
-with nothing new. Per stage: wall time, reports/s and the peak resident memory of the whole
-process tree (this process, the parse pool, dbt), sampled from /proc. Results go to
+with nothing new. Per stage: wall time, reports/s and the peak memory of the whole
+process tree (this process, the parse pool, dbt) as PSS, sampled from /proc. Results go to
 <workdir>/results.json and into BENCHMARKS.md between the "measured" markers (text outside them
 is kept, so the analysis written there survives a re-run).
 """
@@ -36,7 +36,6 @@ START, END = "<!-- measured:start -->", "<!-- measured:end -->"
 NEW_REPORTS = 1000
 # Beyond the agencies any corpus here uses: the nightly delivery is of other agencies' reports.
 DELTA_AGENCY_OFFSET = 100_000
-PAGE = os.sysconf("SC_PAGE_SIZE")
 PACKAGES = ("dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "duckdb", "great-expectations", "pandas", "pyarrow")
 
 
@@ -56,14 +55,24 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants now."""
+def _pss(pid: int) -> int:
+    """Proportional set size: resident bytes, with each page shared between processes (a forked
+    pool worker shares its parent's pages until it writes them) split among them, so a tree's
+    sum counts every page once."""
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def tree_memory(pid: int) -> int:
+    """Memory of a process and all its descendants now (PSS)."""
     tree, total, stack = _children(), 0, [pid]
     while stack:
         p = stack.pop()
         try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * PAGE
+            total += _pss(p)
         except OSError:
             continue
         stack.extend(tree.get(p, ()))
@@ -71,7 +80,7 @@ def tree_rss(pid: int) -> int:
 
 
 class PeakSampler:
-    """Samples the tree's resident memory every `interval` s on a thread; `peak` is the maximum."""
+    """Samples the tree's memory every `interval` s on a thread; `peak` is the maximum."""
 
     def __init__(self, interval: float = 0.2):
         self.interval, self.peak = interval, 0
@@ -80,7 +89,7 @@ class PeakSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(os.getpid()))
+            self.peak = max(self.peak, tree_memory(os.getpid()))
             self._stop.wait(self.interval)
 
     def __enter__(self):
@@ -90,7 +99,7 @@ class PeakSampler:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, tree_rss(os.getpid()))
+        self.peak = max(self.peak, tree_memory(os.getpid()))
 
 
 @contextmanager
@@ -316,7 +325,7 @@ def markdown(results: dict) -> str:
              f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; Python {m['python']}; {m['os']}.  ",
              "Packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + ".", ""]
     for size in results["runs"]:
-        lines += [f"### {size['size']:,} reports", "", "| stage | seconds | reports/s | peak RSS (MB, process tree) |",
+        lines += [f"### {size['size']:,} reports", "", "| stage | seconds | reports/s | peak memory (MB, PSS of the process tree) |",
                   "|---|---:|---:|---:|"]
         for row in size["rows"]:
             ok = "" if row.get("success", True) else " (run FAILED)"
