@@ -7,23 +7,24 @@ so they cannot block the pipeline's writer.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
 
 
 def publish_copy(warehouse: Path, served: Path) -> Path:
+    """Copy the warehouse file as it stands after a checkpoint (every change is in the file, none
+    in a write-ahead log): a file copy, where COPY FROM DATABASE rewrote every table (2.5 s
+    against 0.05 s at 10,000 reports). Runs while no other step writes (the duckdb pool)."""
     served.parent.mkdir(parents=True, exist_ok=True)
     building = served.with_name(f".{served.stem}.building{served.suffix}")
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    con = duckdb.connect()
+    con = duckdb.connect(str(warehouse))
     try:
-        con.execute(f"attach '{warehouse}' as source (read_only)")
-        con.execute(f"attach '{building}' as target")
-        con.execute("copy from database source to target")
-        con.execute("detach target")
-        con.execute("detach source")
+        con.execute("checkpoint")
+        shutil.copyfile(warehouse, building)
     finally:
         con.close()
     os.replace(building, served)
