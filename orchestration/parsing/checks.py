@@ -7,7 +7,7 @@ are data (SumRule) so that glued.py can score candidate digit splits with the ve
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from .codes import (
@@ -30,6 +30,39 @@ _MAX_LISTED_TERMS = 7
 
 
 @dataclass(frozen=True)
+class _Side:
+    """One side of a rule laid out for evaluation, which runs for about 40 rules per report:
+    its keys apart from its names, and the detail's wording as a format string."""
+
+    keys: tuple[Key, ...]
+    names: tuple[str, ...]
+    # "name {}", or "a {} + b {} = {}" for the terms and their total; None beyond
+    # _MAX_LISTED_TERMS terms, where the detail names the nonzero terms only.
+    listed: str | None
+
+    @classmethod
+    def of(cls, terms: tuple[tuple[str, Key], ...]) -> _Side:
+        names = tuple(name for name, _ in terms)
+        fields = [name.replace("{", "{{").replace("}", "}}") + " {}" for name in names]
+        if len(fields) == 1:
+            listed: str | None = fields[0]
+        elif len(fields) <= _MAX_LISTED_TERMS:
+            listed = " + ".join(fields) + " = {}"
+        else:
+            listed = None
+        return cls(tuple(key for _, key in terms), names, listed)
+
+    def read(self, values: Values) -> list:
+        return list(map(values.get, self.keys))
+
+    def describe(self, read: list, total: int | float) -> str:
+        if self.listed is not None:
+            return self.listed.format(*read, total)  # a single term's format ignores the total
+        nonzero = ", ".join([f"{name} {v}" for name, v in zip(self.names, read) if v != 0])
+        return f"the {len(self.names)} rows sum to {total} (nonzero: {nonzero or 'none'})"
+
+
+@dataclass(frozen=True)
 class SumRule:
     """sum(lhs) == sum(rhs) over cells of one table; terms are (name shown in detail, key)."""
 
@@ -37,6 +70,12 @@ class SumRule:
     scope: str
     lhs: tuple[tuple[str, Key], ...]
     rhs: tuple[tuple[str, Key], ...]
+    left: _Side = field(init=False, repr=False, compare=False)
+    right: _Side = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "left", _Side.of(self.lhs))
+        object.__setattr__(self, "right", _Side.of(self.rhs))
 
     def holds(self, values: Values) -> bool | None:
         """True/False, or None when a needed cell is missing or not filled."""
@@ -44,12 +83,8 @@ class SumRule:
         return None if sides is None else sides[0] == sides[1]
 
 
-def _side_values(side: tuple[tuple[str, Key], ...], values: Values) -> list:
-    return [values.get(key) for _, key in side]
-
-
 def _side_sums(rule: SumRule, values: Values) -> tuple[int | float, int | float] | None:
-    left, right = _side_values(rule.lhs, values), _side_values(rule.rhs, values)
+    left, right = rule.left.read(values), rule.right.read(values)
     if None in left or None in right:
         return None
     return sum(left), sum(right)
@@ -105,24 +140,15 @@ def table4_rules() -> tuple[SumRule, ...]:
     )
 
 
-def _describe_side(side: tuple[tuple[str, Key], ...], read: list, total: int | float) -> str:
-    if len(side) == 1:
-        return f"{side[0][0]} {read[0]}"
-    if len(side) <= _MAX_LISTED_TERMS:
-        return " + ".join(f"{name} {v}" for (name, _), v in zip(side, read)) + f" = {total}"
-    nonzero = ", ".join(f"{name} {v}" for (name, _), v in zip(side, read) if v != 0)
-    return f"the {len(side)} rows sum to {total} (nonzero: {nonzero or 'none'})"
-
-
 def evaluate_rule(rule: SumRule, values: Values) -> Check:
-    left, right = _side_values(rule.lhs, values), _side_values(rule.rhs, values)
+    left, right = rule.left.read(values), rule.right.read(values)
     if None in left or None in right:
-        missing = [name for (name, _), v in zip(rule.lhs + rule.rhs, left + right) if v is None]
+        missing = [name for name, v in zip(rule.left.names + rule.right.names, left + right) if v is None]
         return Check(rule.rule, rule.scope, "not_assessable",
                      f"missing or not filled: {', '.join(missing)}")
     lsum, rsum = sum(left), sum(right)
     relation = "=" if lsum == rsum else "≠"
-    detail = f"{_describe_side(rule.lhs, left, lsum)} {relation} {_describe_side(rule.rhs, right, rsum)}"
+    detail = f"{rule.left.describe(left, lsum)} {relation} {rule.right.describe(right, rsum)}"
     return Check(rule.rule, rule.scope, "pass" if lsum == rsum else "fail", detail)
 
 
