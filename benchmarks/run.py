@@ -287,13 +287,32 @@ def parse_rates(landing: Path, truth_path: Path, per_format: int = 200) -> list[
     return rows
 
 
-def size_run(n: int, workdir: Path, seed: int, do_stages: bool, nightly: bool, accuracy_max: int, rates: bool) -> dict:
-    base = workdir / str(n)
+def fresh_corpus(base: Path, n: int, seed: int, reuse: bool, rows: list[dict]) -> Path:
+    """The corpus of `n` reports in base/corpus (ground truth path returned), generated anew
+    unless `reuse` and the one there was made with the same size and seed; everything else in
+    `base` (warehouses, raw stores, the nightly delivery) is removed."""
+    marker = base / "corpus" / "corpus.json"
+    made = {"size": n, "seed": seed}
+    if reuse and marker.exists() and json.loads(marker.read_text()) == made:
+        for entry in base.iterdir():
+            if entry.name != "corpus":
+                shutil.rmtree(entry, ignore_errors=True)
+        shutil.rmtree(base / "corpus" / "landing" / "delivery", ignore_errors=True)
+        print("  corpus reused", flush=True)
+        return base / "corpus" / "ground_truth.jsonl"
     shutil.rmtree(base, ignore_errors=True)
+    with measured(rows, "generate corpus (not pipeline)", n):
+        truth = corpus.generate(base / "corpus", n, seed)
+    marker.write_text(json.dumps(made))
+    return truth
+
+
+def size_run(n: int, workdir: Path, seed: int, do_stages: bool, nightly: bool, accuracy_max: int, rates: bool,
+             reuse_corpus: bool = False) -> dict:
+    base = workdir / str(n)
     out: dict = {"size": n, "rows": []}
     print(f"== {n} reports", flush=True)
-    with measured(out["rows"], "generate corpus (not pipeline)", n):
-        truth = corpus.generate(base / "corpus", n, seed)
+    truth = fresh_corpus(base, n, seed, reuse_corpus, out["rows"])
     landing = base / "corpus" / "landing"
     if do_stages:
         rows, out["accuracy"] = stages(base / "stages", landing, truth, n, n <= accuracy_max)
@@ -361,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=REPORT)
     parser.add_argument("--nightly-on", type=int, default=None,
                         help="size whose warehouse gets the nightly scenarios (default: the largest)")
+    parser.add_argument("--reuse-corpus", action="store_true",
+                        help="keep a corpus of the same size and seed from an earlier run instead of generating it")
     parser.add_argument("--job", help=argparse.SUPPRESS)  # internal: one job run, storage as JSON
     args = parser.parse_args(argv)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -376,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     nightly_on = args.nightly_on or max(args.sizes)
     for n in sorted(args.sizes):
         results["runs"].append(size_run(n, args.workdir, args.seed, n <= args.stages_max, n == nightly_on,
-                                        args.accuracy_max, rates=n == min(args.sizes)))
+                                        args.accuracy_max, rates=n == min(args.sizes), reuse_corpus=args.reuse_corpus))
         (args.workdir / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
         write_report(results, args.report)
     return 0
