@@ -32,32 +32,27 @@ _MAX_LISTED_TERMS = 7
 @dataclass(frozen=True)
 class _Side:
     """One side of a rule laid out for evaluation, which runs for about 40 rules per report:
-    its keys apart from its names, and the detail's wording as a format string."""
+    its keys apart from its names, and the detail's wording as a %-format."""
 
     keys: tuple[Key, ...]
     names: tuple[str, ...]
-    # "name {}", or "a {} + b {} = {}" for the terms and their total; None beyond
-    # _MAX_LISTED_TERMS terms, where the detail names the nonzero terms only.
+    # "a %s + b %s = %s" for the terms and their total, when there are 2 to _MAX_LISTED_TERMS;
+    # beyond, the detail names the nonzero terms only.
     listed: str | None
 
     @classmethod
     def of(cls, terms: tuple[tuple[str, Key], ...]) -> _Side:
         names = tuple(name for name, _ in terms)
-        fields = [name.replace("{", "{{").replace("}", "}}") + " {}" for name in names]
-        if len(fields) == 1:
-            listed: str | None = fields[0]
-        elif len(fields) <= _MAX_LISTED_TERMS:
-            listed = " + ".join(fields) + " = {}"
-        else:
-            listed = None
+        listed = None
+        if 1 < len(names) <= _MAX_LISTED_TERMS:
+            listed = " + ".join(name.replace("%", "%%") + " %s" for name in names) + " = %s"
         return cls(tuple(key for _, key in terms), names, listed)
 
-    def read(self, values: Values) -> list:
-        return list(map(values.get, self.keys))
-
     def describe(self, read: list, total: int | float) -> str:
+        if len(read) == 1:
+            return f"{self.names[0]} {read[0]}"
         if self.listed is not None:
-            return self.listed.format(*read, total)  # a single term's format ignores the total
+            return self.listed % (*read, total)  # %s writes a number as str() does, like {}
         nonzero = ", ".join([f"{name} {v}" for name, v in zip(self.names, read) if v != 0])
         return f"the {len(self.names)} rows sum to {total} (nonzero: {nonzero or 'none'})"
 
@@ -84,7 +79,7 @@ class SumRule:
 
 
 def _side_sums(rule: SumRule, values: Values) -> tuple[int | float, int | float] | None:
-    left, right = rule.left.read(values), rule.right.read(values)
+    left, right = list(map(values.get, rule.left.keys)), list(map(values.get, rule.right.keys))
     if None in left or None in right:
         return None
     return sum(left), sum(right)
@@ -141,7 +136,7 @@ def table4_rules() -> tuple[SumRule, ...]:
 
 
 def evaluate_rule(rule: SumRule, values: Values) -> Check:
-    left, right = rule.left.read(values), rule.right.read(values)
+    left, right = list(map(values.get, rule.left.keys)), list(map(values.get, rule.right.keys))
     if None in left or None in right:
         missing = [name for name, v in zip(rule.left.names + rule.right.names, left + right) if v is None]
         return Check(rule.rule, rule.scope, "not_assessable",

@@ -57,10 +57,6 @@ class Item:
         return ""
 
 
-def _is_label(cell: str) -> bool:
-    return not is_value(cell)
-
-
 def _filled(cell: str) -> bool:
     return cell.strip() != ""
 
@@ -115,14 +111,6 @@ def grid_items(grids: Sequence[Sequence[Sequence[str]]]) -> list[Item]:
 
 
 # --- items to rows --------------------------------------------------------------------------
-def _last_label(cells: list[str]) -> int:
-    """Index of the last label cell, or -1; scanned from the end, where the values are."""
-    for i in range(len(cells) - 1, -1, -1):
-        if not is_value(cells[i]):
-            return i
-    return -1
-
-
 def build_rows(items: Iterable[Item]) -> list[Row]:
     """Label cells followed by value cells make a row. In a structured row the values are the
     cells after its last label (a 序号 before the label is dropped). Labels not followed by
@@ -134,13 +122,15 @@ def build_rows(items: Iterable[Item]) -> list[Row]:
             if cur.values:
                 rows.append(cur)
                 cur = Row()
-            last = _last_label(item.cells)
-            own = [c.strip() for c in item.cells[: last + 1] if _is_label(c)]
+            # map() and list methods rather than a loop per cell: this runs for every table row.
+            is_val = list(map(is_value, item.cells))
+            last = len(is_val) - 1 - is_val[::-1].index(False) if False in is_val else -1
+            own = [c.strip() for c, v in zip(item.cells[: last + 1], is_val) if not v]
             cur.labels += own
             values = item.cells[last + 1:]
             # A labelled row of blank cells is a real row left unfilled; a row of nothing but
-            # blanks is layout.
-            if any(map(_filled, values)) or (own and values):
+            # blanks is layout (str.strip leaves a blank cell empty, i.e. false).
+            if any(map(str.strip, values)) or (own and values):
                 cur.values = values
                 rows.append(cur)
                 cur = Row()
