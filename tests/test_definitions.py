@@ -1,4 +1,6 @@
 """The Dagster code location as a person sees it in the UI: assets, checks, schedule, sensor."""
+import os
+
 import dagster as dg
 
 from orchestration.definitions import defs
@@ -63,7 +65,11 @@ def test_sensor_requests_a_run_for_new_or_changed_files_only(tmp_path):
     assert isinstance(first, dg.RunRequest)
     quiet, cursor = evaluate(cursor)
     assert isinstance(quiet, dg.SkipReason)
-    (tmp_path / "b.txt").write_text("二", encoding="utf-8")
+    b = tmp_path / "b.txt"
+    b.write_text("二", encoding="utf-8")
+    later = (tmp_path / "a.txt").stat().st_mtime_ns + 10**9
+    os.utime(b, ns=(later, later))
     again, cursor = evaluate(cursor)
     assert isinstance(again, dg.RunRequest) and again.tags["govreports/new_files"] == "1"
     assert again.run_key != first.run_key
+    assert len(cursor) < 200  # a digest, not a listing of the landing folder

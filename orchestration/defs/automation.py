@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.defs.resources import PipelineStorage
-from orchestration.warehouse.raw_store import landed_files
+from orchestration.warehouse.raw_store import scan_landing
 
 pipeline_job = dg.define_asset_job(
     "govreports_pipeline",
@@ -24,20 +24,28 @@ nightly_schedule = dg.ScheduleDefinition(
 )
 
 
-def _landing_state(landing_dir: Path) -> dict[str, list[int]]:
-    # Size and mtime only: the sensor must stay cheap and must not open the warehouse, whose
-    # single writer may be busy with a run; the run itself dedupes by content hash.
-    return {str(p): [p.stat().st_size, p.stat().st_mtime_ns] for p in landed_files(landing_dir)}
+def _landing_state(landing_dir: Path) -> dict:
+    """A digest of every landing file's path, size and mtime, and the newest mtime. Size and
+    mtime only: the sensor must stay cheap and must not open the warehouse, whose single writer
+    may be busy with a run; the run itself dedupes by content hash. A digest, not the listing:
+    the cursor is stored at every evaluation and would be megabytes at 100,000 files."""
+    files = scan_landing(landing_dir)
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f"{f.path}\0{f.size_bytes}\0{f.mtime_ns}\n".encode())
+    return {"digest": digest.hexdigest(), "newest_mtime_ns": max((f.mtime_ns for f in files), default=0),
+            "files": files}
 
 
 @dg.sensor(job=pipeline_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
 def landing_sensor(context: dg.SensorEvaluationContext, storage: PipelineStorage):
     """Starts a pipeline run when files appear or change in the landing folder."""
     state = _landing_state(Path(storage.landing_dir))
-    seen = json.loads(context.cursor) if context.cursor else {}
-    changed = sorted(path for path, stamp in state.items() if seen.get(path) != stamp)
-    context.update_cursor(json.dumps(state))
-    if not changed:
+    seen = json.loads(context.cursor) if context.cursor else {"digest": None, "newest_mtime_ns": -1}
+    context.update_cursor(json.dumps({"digest": state["digest"], "newest_mtime_ns": state["newest_mtime_ns"]}))
+    if state["digest"] == seen["digest"]:
         return dg.SkipReason("no new or changed files in the landing folder")
-    run_key = hashlib.sha256(json.dumps([[p, state[p]] for p in changed]).encode()).hexdigest()[:16]
-    return dg.RunRequest(run_key=run_key, tags={"govreports/new_files": str(len(changed))})
+    # Files written since the last look; a file landed with an old mtime (cp -p) changes the
+    # digest, so it still starts a run, but is not counted here.
+    newer = sum(f.mtime_ns > seen["newest_mtime_ns"] for f in state["files"])
+    return dg.RunRequest(run_key=state["digest"][:16], tags={"govreports/new_files": str(newer)})

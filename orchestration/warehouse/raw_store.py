@@ -81,11 +81,6 @@ def scan_landing(landing_dir: Path) -> list[LandedFile]:
     return sorted(found, key=lambda f: f.path)
 
 
-def landed_files(landing_dir: Path) -> list[Path]:
-    """Every regular file under the landing folder, hidden files (editor and OS litter) excluded."""
-    return [f.path for f in scan_landing(landing_dir)]
-
-
 def raw_path_for(raw_dir: Path, sha256: str, extension: str) -> Path:
     suffix = f".{extension}" if extension else ""
     return raw_dir / sha256[:2] / f"{sha256}{suffix}"
