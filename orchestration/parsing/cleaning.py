@@ -258,11 +258,22 @@ def is_chrome(line: str) -> bool:
 _LOST_HEADING_NUMBER = re.compile(r"^[)）] ?(?=[\u4e00-\u9fff])", re.M)
 
 
-@lru_cache(maxsize=16384)  # table cells repeat heavily ("0", "/", the same labels)
-def clean_fragment(text: str, script: str) -> str:
-    """A table cell of a document whose script is known: the same normalisation as its text."""
-    text = nfkc(remove_pinyin(text)[0])[0]
-    return to_simplified(text) if script == "traditional" else text
+# Table cells repeat heavily ("0", "/", the same labels): each distinct cell is cleaned once.
+# One cache per script, keyed by the text alone, which the cache looks up fastest.
+@lru_cache(maxsize=16384)
+def _clean_cell(text: str) -> str:
+    return nfkc(remove_pinyin(text)[0])[0]
+
+
+@lru_cache(maxsize=4096)
+def _clean_traditional_cell(text: str) -> str:
+    return to_simplified(_clean_cell(text))
+
+
+def clean_cells(grids: list[list[list[str]]], script: str) -> list[list[list[str]]]:
+    """The table cells of a document whose script is known: the same normalisation as its text."""
+    clean_one = _clean_traditional_cell if script == "traditional" else _clean_cell
+    return [[list(map(clean_one, row)) for row in grid] for grid in grids]
 
 
 def clean(text: str) -> Cleaned:

@@ -6,7 +6,7 @@ import os
 
 from . import classify
 from .checks import evaluate_checks
-from .cleaning import clean, clean_fragment
+from .cleaning import clean, clean_cells
 from .metadata import extract_metadata, year_reported_by_annual_report
 from .metrics import extract_metrics
 from .model import ParseResult, TableCell
@@ -28,7 +28,7 @@ def _parse(result: ParseResult, data: bytes) -> None:
     result.format, result.encoding = document.format, document.encoding
     cleaned = clean(document.text)
     # Grid cells go through the same cleaning as the running text (NFKC, script, mojibake).
-    grids = [[[clean_fragment(cell, cleaned.script) for cell in row] for row in grid] for grid in document.grids]
+    grids = clean_cells(document.grids, cleaned.script)
     result.script = cleaned.script
     result.repairs += cleaned.repairs
     result.flags += cleaned.flags

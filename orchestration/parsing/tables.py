@@ -224,16 +224,16 @@ def _table3(rows: list[Row]) -> _Out:
             out.flags.append("table3_row_width_mismatch")
     _drop_blank_group_row(read)
 
-    known: dict[tuple[int, str, str], int | None] = {}
     for code, raws in sorted(read.items(), key=lambda item: T3_ORDER[item[0]]):
         for col, raw in zip(T3_COLUMNS, raws):
             ok, value = _count(raw)
             if not ok:
                 out.flags.append("table3_unreadable_cell")
                 continue
-            known[(3, code, col)] = value
             out.cells.append(TableCell(3, code, col, value, raw))
     if glued:
+        # Glued rows are the rare case: only they need the cells read as a lookup.
+        known = {(3, c.row, c.column): c.value for c in out.cells}
         _split_glued_table3(glued, set(read) | set(glued), known, out)
         out.cells.sort(key=lambda c: (T3_ORDER[c.row], T3_COLUMN_INDEX[c.column]))
     return out
