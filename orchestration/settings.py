@@ -14,6 +14,10 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
 # dbt's profiles.yml reads the warehouse path from this variable.
 WAREHOUSE_ENV = "GOVREPORTS_WAREHOUSE"
+# DuckDB caches up to 80 % of RAM by default. The pipeline's connections and dbt's keep under
+# this limit instead (bigger sorts and joins spill to disk), so a run fits a small machine.
+DUCKDB_MEMORY_LIMIT_ENV = "GOVREPORTS_DUCKDB_MEMORY_LIMIT"
+DUCKDB_MEMORY_LIMIT_DEFAULT = "1GB"
 # The DuckDB catalog is named after the file and baked into dbt's manifest: only the folder varies.
 WAREHOUSE_FILE_NAME = "warehouse.duckdb"
 
@@ -40,3 +44,7 @@ def default_published_path() -> str:
 
 def default_gx_dir() -> str:
     return _path("GOVREPORTS_GX", DATA_DIR / "gx")
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, DUCKDB_MEMORY_LIMIT_DEFAULT)

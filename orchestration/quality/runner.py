@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from orchestration.quality.suites import Suite
+from orchestration.warehouse import duck
 
 MAX_FAILING_ROWS = 20
 # SUMMARY keeps results small (the data docs render them) while still listing the index of up to
@@ -106,11 +107,8 @@ def read_frame(query: str, con_or_path: duckdb.DuckDBPyConnection | Path | str) 
     (dbt, the next asset) is not blocked by this check."""
     if isinstance(con_or_path, duckdb.DuckDBPyConnection):
         return con_or_path.execute(query).df()
-    con = duckdb.connect(str(con_or_path), read_only=True)
-    try:
+    with duck.connect(con_or_path, read_only=True) as con:
         return con.execute(query).df()
-    finally:
-        con.close()
 
 
 def plain(value: Any) -> Any:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import settings
+
 SCHEMA_SQL = Path(__file__).with_name("staging_schema.sql")
 
 
@@ -19,7 +21,7 @@ def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.Duc
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": settings.duckdb_memory_limit()})
     try:
         yield con
     finally:

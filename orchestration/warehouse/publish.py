@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
+from orchestration.warehouse import duck
 
 
 def publish_copy(warehouse: Path, served: Path) -> Path:
@@ -21,11 +21,8 @@ def publish_copy(warehouse: Path, served: Path) -> Path:
     building = served.with_name(f".{served.stem}.building{served.suffix}")
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    con = duckdb.connect(str(warehouse))
-    try:
+    with duck.connect(warehouse) as con:  # held through the copy: no other writer meanwhile
         con.execute("checkpoint")
         shutil.copyfile(warehouse, building)
-    finally:
-        con.close()
     os.replace(building, served)
     return served
