@@ -163,20 +163,10 @@ def stages(base: Path, landing: Path, truth_path: Path, n: int, score_parse: boo
         raw_store.register_landed_files(con, landing, Path(s["raw_dir"]))
     with duck.connect(s["warehouse_path"]) as con:
         pending = staging.pending_files(con, PARSER_VERSION)
-    parse_s = load_s = 0.0
     with PeakSampler() as sampler:
-        batches = staging.parse_batches(pending, parse_file, PARSER_VERSION)
-        while True:
-            t0 = time.perf_counter()
-            batch = next(batches, None)
-            parse_s += time.perf_counter() - t0
-            if batch is None:
-                break
-            t0 = time.perf_counter()
-            with duck.connect(s["warehouse_path"]) as con:
-                staging.load_rows(con, batch)
-            load_s += time.perf_counter() - t0
+        outcome = staging.parse_and_load(lambda: duck.connect(s["warehouse_path"]), pending, parse_file, PARSER_VERSION)
         peak = sampler.peak
+    parse_s, load_s = outcome.parse_seconds, outcome.load_seconds
     for stage, seconds in (("parse (pool, all cores)", parse_s), ("load (bulk, Arrow)", load_s)):
         rows.append({"stage": stage, "seconds": round(seconds, 2), "reports": n, "peak_mb": round(peak / 2**20)})
         print(f"  {stage:<28} {seconds:8.2f} s  {n:>7} reports  peak(parse+load) {peak / 2**20:7.0f} MB", flush=True)

@@ -242,25 +242,25 @@ def parse_and_load(
     workers: int | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> LoadOutcome:
-    """Parse and load batch by batch. Each batch is loaded in its own transaction on a
-    short-lived connection, so memory stays bounded and a crash loses at most one batch (the
-    next run parses what is not loaded yet)."""
+    """Parse and load batch by batch, each batch in its own transaction, so a crash loses at most
+    one batch (the next run parses what is not loaded yet). One connection serves every batch:
+    opening the warehouse per batch re-read its catalog and indexes and checkpointed on close."""
     parsed = quarantined = 0
     written: dict[str, int] = {}
     parse_seconds = load_seconds = 0.0
     batches = parse_batches(items, parse_file, parser_version, workers=workers, batch_size=batch_size)
-    while True:
-        started = time.perf_counter()
-        batch = next(batches, None)
-        parse_seconds += time.perf_counter() - started
-        if batch is None:
-            break
-        started = time.perf_counter()
-        with connect() as con:
+    with connect() as con:
+        while True:
+            started = time.perf_counter()
+            batch = next(batches, None)
+            parse_seconds += time.perf_counter() - started
+            if batch is None:
+                break
+            started = time.perf_counter()
             outcome = load_rows(con, batch)
-        load_seconds += time.perf_counter() - started
-        parsed += outcome.parsed
-        quarantined += outcome.quarantined
-        for table, n in outcome.rows_written.items():
-            written[table] = written.get(table, 0) + n
+            load_seconds += time.perf_counter() - started
+            parsed += outcome.parsed
+            quarantined += outcome.quarantined
+            for table, n in outcome.rows_written.items():
+                written[table] = written.get(table, 0) + n
     return LoadOutcome(parsed, quarantined, written, parse_seconds, load_seconds)

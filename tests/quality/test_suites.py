@@ -127,7 +127,7 @@ BROKEN_EXTRA_ROWS = {
 }
 
 R4 = {"report_id": "r4", "agency_name": "新陶街道", "report_year": 2018}
-PAIR_FAILURE = [{**R4, "scope": "other_org", "lhs": 7.0, "rhs": 9.0}]
+PAIR_FAILURE = [{**R4, "scopes_assessed": 1, "scopes_broken": 1, "broken_scopes": "other_org: 7.0 ≠ 9.0"}]
 
 # suite -> (rows assessed in clean, rows assessed in broken, failing rows in broken)
 EXPECTED = {
@@ -303,10 +303,10 @@ def test_pair_failure_is_counted_and_summarised(suites, broken_db):
     result = run_suite(suites["table3_balance"], broken_db)
     [outcome] = result.expectations
     assert (outcome.type, outcome.success, outcome.unexpected_count) == (
-        "expect_column_pair_values_to_be_equal", False, 1)
+        "expect_column_values_to_be_between", False, 1)
     assert result.summary == (
         "Table 3 balance holds per applicant column: 3 rows assessed; "
-        "expect_column_pair_values_to_be_equal(lhs, rhs) fails on 1 row.")
+        "expect_column_values_to_be_between(scopes_broken) fails on 1 row.")
 
 
 def test_unique_keys_reports_both_expectations(suites, broken_db):
@@ -333,7 +333,7 @@ def test_failing_rows_are_capped(suites, tmp_path):
     assert result.expectations[0].unexpected_count == 50
     assert len(result.failing_rows) == MAX_FAILING_ROWS
     assert result.failing_rows[0] == {"report_id": "r000", "agency_name": None, "report_year": None,
-                                      "scope": "total", "lhs": 0.0, "rhs": 1.0}
+                                      "scopes_assessed": 1, "scopes_broken": 1, "broken_scopes": "total: 0.0 ≠ 1.0"}
 
 
 def test_path_connection_is_closed_so_a_writer_can_open_the_file(suites, tmp_path):
@@ -343,7 +343,8 @@ def test_path_connection_is_closed_so_a_writer_can_open_the_file(suites, tmp_pat
     writer.execute("insert into marts.report_quality values ('r9', 'table3_balance', 's', 'fail', 1, 2, '')")
     writer.close()
     assert run_suite(suites["table3_balance"], db).failing_rows == [
-        {"report_id": "r9", "agency_name": None, "report_year": None, "scope": "s", "lhs": 1.0, "rhs": 2.0}]
+        {"report_id": "r9", "agency_name": None, "report_year": None,
+         "scopes_assessed": 1, "scopes_broken": 1, "broken_scopes": "s: 1.0 ≠ 2.0"}]
 
 
 def test_an_open_connection_is_used_as_given(suites, broken_db):
@@ -375,7 +376,7 @@ def test_data_docs_index_and_pages(suites, broken_db, tmp_path):
     [page] = (docs / "validations" / "table3_balance" / "run-1").glob("*/marts.report_quality.html")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
     assert "Status: Failed" in text
-    assert "7.0 9.0 1" in text  # the unexpected (lhs, rhs) pair and its count
+    assert "scopes_broken" in text and "≈33.333% unexpected" in text  # 1 of 3 reports
     assert "Run Name run-1" in text
 
 
