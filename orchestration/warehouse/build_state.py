@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,6 +43,7 @@ def code_checksum(manifest_path: Path) -> str:
 class BuildState:
     fingerprint: str  # the dbt code and the staging tables
     code: str  # the dbt code alone
+    built_at: datetime | None = field(default=None, compare=False)  # UTC; for a recorded build
 
 
 def current(con: duckdb.DuckDBPyConnection, code: str) -> BuildState:
@@ -54,7 +55,9 @@ def current(con: duckdb.DuckDBPyConnection, code: str) -> BuildState:
 
 
 def last_built(con: duckdb.DuckDBPyConnection) -> BuildState | None:
-    row = con.execute("select fingerprint, code_checksum from ingest.dbt_build_state order by built_at desc limit 1").fetchone()
+    row = con.execute(
+        "select fingerprint, code_checksum, built_at from ingest.dbt_build_state order by built_at desc limit 1"
+    ).fetchone()
     return BuildState(*row) if row else None
 
 

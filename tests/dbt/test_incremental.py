@@ -15,6 +15,7 @@ FIRST_NIGHT = ["a2021", "a2023v1", "a2023summary", "b2020", "c2018", "template"]
 NEXT_NIGHT = [key for key in fixtures.REPORTS if key not in FIRST_NIGHT]
 MODELS = [
     "intermediate.int_table3_cell_grid",
+    "intermediate.int_table3_report_columns",
     "marts.fct_application_outcomes",
     "marts.fct_review_litigation",
     "marts.fct_proactive_disclosure",

@@ -1,8 +1,14 @@
--- Table 3 pivoted to one row per report × applicant column. Group sums (denied, unavailable,
+{{ report_incremental_config("ref('stg_parsed__reports')") }}
+-- Table 3 pivoted to one row per report × applicant column. A table built report by report: the
+-- rules and metrics read it several times, and pivoting the whole grid each time was most of
+-- report_quality's build at 100,000 reports. Group sums (denied, unavailable,
 -- not_handled, other, outcome_sum) are null unless every cell of the group is filled.
 with grid as (
 
     select * from {{ ref('int_table3_cell_grid') }}
+    {% if is_incremental() %}
+    where report_id in {{ reports_to_rebuild(ref('stg_parsed__reports')) }}
+    {% endif %}
 
 ),
 
@@ -12,6 +18,7 @@ pivoted as (
         report_id,
         column_code,
         outcome_variant,
+        parsed_at,
         max(cell_value) filter (where row_code = 'new_received') as new_received,
         max(cell_value) filter (where row_code = 'carried_over') as carried_over,
         max(cell_value) filter (where row_code = 'granted') as granted,
@@ -28,7 +35,7 @@ pivoted as (
 
     from grid
 
-    group by report_id, column_code, outcome_variant
+    group by report_id, column_code, outcome_variant, parsed_at
 
 )
 
