@@ -329,7 +329,7 @@ def _rate(row: dict) -> str:
 
 def markdown(results: dict) -> str:
     m = results["machine"]
-    lines = [START, "", f"Measured {results['date']} with `python -m benchmarks.run --sizes {' '.join(map(str, results['sizes']))}`"
+    lines = [START, "", f"Measured {results['date']} with `python -m benchmarks.run {results['arguments']}`"
              f" at parser version `{results['parser_version']}`.", "",
              f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; Python {m['python']}; {m['os']}.  ",
              "Packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + ".", ""]
@@ -382,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     from orchestration.parsing import PARSER_VERSION
 
     results = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "sizes": args.sizes, "machine": machine(),
+               "arguments": " ".join(argv if argv is not None else sys.argv[1:]),
                "parser_version": PARSER_VERSION, "runs": []}
     args.workdir.mkdir(parents=True, exist_ok=True)
     nightly_on = args.nightly_on or max(args.sizes)
