@@ -17,7 +17,7 @@ WAREHOUSE_ENV = "GOVREPORTS_WAREHOUSE"
 # DuckDB caches up to 80 % of RAM by default. The pipeline's connections and dbt's keep under
 # this limit instead (bigger sorts and joins spill to disk), so a run fits a small machine.
 DUCKDB_MEMORY_LIMIT_ENV = "GOVREPORTS_DUCKDB_MEMORY_LIMIT"
-DUCKDB_MEMORY_LIMIT_DEFAULT = "1GB"
+DUCKDB_MEMORY_LIMIT_DEFAULT = "768MB"
 # The DuckDB catalog is named after the file and baked into dbt's manifest: only the folder varies.
 WAREHOUSE_FILE_NAME = "warehouse.duckdb"
 
