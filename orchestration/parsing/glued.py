@@ -3,13 +3,18 @@
 Text dumps sometimes lose the separators between a row's cells. The split is searched, never
 guessed: a candidate must make every group's last number the sum of the others (the row's total
 column, Table 4's group totals); among Table 3 rows the column rules (outcome sum, balance) then
-pick between candidates. A split is taken only when it is the unique best; for a table that obeys
-its rules the true split always scores best, so a unique best can never be a wrong split.
-Where no unique split exists the row is reported ambiguous and its cells are left out.
+pick between candidates, first row by row and then jointly over the rows still open. A split is
+taken only when it is the unique best; for a table that obeys its rules the true split always
+scores best, so a unique best can never be a wrong split. A source that breaks a group's sum can
+still be read when exactly one split keeps every other group exact and that group's parts within
+its printed total (`split_bounded`). Where no unique split exists the row is reported ambiguous
+and its cells are left out.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import islice, product
+from math import prod
 
 from .checks import Key, SumRule
 
@@ -56,6 +61,34 @@ class _Run:
                 yield (value, *rest)
 
 
+    def bounded(self, start: int, end: int, parts: int, bound: int, budget: list[int]) -> Iterator[tuple[int, ...]]:
+        """Every cut of text[start:end] into `parts` numbers, none above `bound` (a part of a
+        total cannot exceed it, even where the printed total is wrong). `budget` counts down the
+        steps allowed; at 0 the search stops."""
+        if budget[0] <= 0:
+            return
+        budget[0] -= 1
+        if parts == 1:
+            if end - start <= MAX_CELL_DIGITS:
+                value = self.piece(start, end)
+                if value is not None and value <= bound:
+                    yield (value,)
+            return
+        longest = min(len(str(bound)), MAX_CELL_DIGITS, end - start - (parts - 1))
+        for stop in range(start + 1, start + longest + 1):
+            value = self.piece(start, stop)
+            if value is None or value > bound:
+                break
+            if end - stop > (parts - 1) * MAX_CELL_DIGITS:
+                continue
+            for rest in self.bounded(stop, end, parts - 1, bound, budget):
+                yield (value, *rest)
+
+
+# Steps a bounded search may take before it gives up (and the run is flagged).
+MAX_BOUNDED_STEPS = 200_000
+
+
 def split_totalled(runs: Sequence[str], groups: int, width: int) -> list[tuple[int, ...]]:
     """Every way to cut the digit runs into `groups` groups of `width` numbers in which each
     group's last number is the sum of the group's others. `runs` are the digit strings as the
@@ -86,6 +119,76 @@ def split_totalled(runs: Sequence[str], groups: int, width: int) -> list[tuple[i
     return found
 
 
+def split_bounded(runs: Sequence[str], groups: int, width: int) -> tuple[list[tuple[tuple[int, ...], int]], bool]:
+    """For runs that `split_totalled` cannot cut: every cut into `groups` groups of `width`
+    numbers in which each group's parts are at most its last number, with the count of groups
+    whose sum does not hold. Returns (candidates, stopped): stopped when the search ran out of
+    steps or candidates, so the list may lack the true split."""
+    run = _Run(runs)
+    n = len(run.text)
+    found: list[tuple[tuple[int, ...], int]] = []
+    budget = [MAX_BOUNDED_STEPS]
+
+    def search(start: int, group: int, acc: tuple[int, ...], broken: int) -> None:
+        if group == groups:
+            if start == n:
+                found.append((acc, broken))
+            return
+        later = (groups - group - 1) * width
+        last_end = min(n - later, start + width * MAX_CELL_DIGITS)
+        for end in ([n] if later == 0 else range(start + width, last_end + 1)):
+            for total_len in range(1, min(MAX_CELL_DIGITS, end - start - width + 1) + 1):
+                total = run.piece(end - total_len, end)
+                if total is None:
+                    continue
+                for parts in run.bounded(start, end - total_len, width - 1, total, budget):
+                    if len(found) > MAX_CANDIDATES or budget[0] <= 0:
+                        return
+                    search(end, group + 1, acc + parts + (total,), broken + (sum(parts) != total))
+
+    search(0, 0, (), 0)
+    return found, budget[0] <= 0 or len(found) > MAX_CANDIDATES
+
+
+def all_splits(runs: Sequence[str], parts: int) -> list[tuple[int, ...]]:
+    """Every cut of the runs into `parts` numbers that no arithmetic constrains (Table 2's
+    glued rows): only the digits decide, so a unique cut is the reading and several are not."""
+    run = _Run(runs)
+    cuts = run.bounded(0, len(run.text), parts, 10 ** MAX_CELL_DIGITS - 1, [MAX_BOUNDED_STEPS])
+    return list(islice(cuts, MAX_CANDIDATES + 1))
+
+
+def fewest_broken(candidates: list[tuple[tuple[int, ...], int]]) -> list[tuple[int, ...]]:
+    """The candidates of `split_bounded` that break the fewest group sums."""
+    if not candidates:
+        return []
+    least = min(broken for _, broken in candidates)
+    return [values for values, broken in candidates if broken == least]
+
+
+def agreed_groups(candidates: Sequence[tuple[int, ...]], width: int) -> list[int]:
+    """Indexes of the groups every candidate reads the same: those are known even when the
+    whole split is not."""
+    groups = len(candidates[0]) // width
+    return [g for g in range(groups)
+            if len({c[g * width:(g + 1) * width] for c in candidates}) == 1]
+
+
+def ambiguous_flag(where: str, count: int) -> str:
+    """The flag of a run that several splits fit equally well: where, and how many (capped)."""
+    return f"glued_digits_ambiguous:{where}={min(count, MAX_CANDIDATES)}"
+
+
+def broken_split_flag(where: str) -> str:
+    """The flag of a run read by the only split that breaks the fewest sums (the source breaks
+    one); the broken rule itself is reported by the checks."""
+    return f"glued_split_breaks_rule:{where}"
+
+
+# Assignments of the still-open rows that the joint step may try; beyond it they stay open.
+MAX_JOINT_ASSIGNMENTS = 4096
+
+
 def resolve_rows(
     known: Mapping[Key, int | float | None],
     candidates: Mapping[str, list[tuple[int, ...]]],
@@ -111,7 +214,31 @@ def resolve_rows(
                 values.update({(table, row, col): v for col, v in zip(columns, pick)})
                 del open_rows[row]
                 progress = True
+    if open_rows:
+        chosen.update(_resolve_jointly(values, open_rows, columns, rules, table))
     return chosen
+
+
+def _resolve_jointly(values: Mapping[Key, int | float | None], open_rows: Mapping[str, list[tuple[int, ...]]],
+                     columns: Sequence[str], rules: Sequence[SumRule], table: int) -> dict[str, tuple[int, ...]]:
+    """Rows that no rule settles alone may be settled together: every combination of their
+    candidates is scored by the rules it satisfies, and a row is taken when all the best
+    combinations agree on it."""
+    rows = sorted(open_rows)
+    if prod(len(open_rows[r]) for r in rows) > MAX_JOINT_ASSIGNMENTS:
+        return {}
+    relevant = [r for r in rules if any(key[1] in open_rows for _, key in r.lhs + r.rhs)]
+    best_score, best = -1, []
+    for combo in product(*(open_rows[r] for r in rows)):
+        trial = dict(values)
+        for row, cand in zip(rows, combo):
+            trial.update({(table, row, col): v for col, v in zip(columns, cand)})
+        score = sum(1 for r in relevant if r.holds(trial))
+        if score > best_score:
+            best_score, best = score, [combo]
+        elif score == best_score:
+            best.append(combo)
+    return {row: best[0][i] for i, row in enumerate(rows) if len({combo[i] for combo in best}) == 1}
 
 
 def _unique_best(row: str, cands: list[tuple[int, ...]], values: Mapping[Key, int | float | None],

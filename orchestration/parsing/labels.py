@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .codes import table3_row_codes
+
 _NOISE = re.compile(r"[\s\u00a0\u3000\"'“”‘’「」『』]+")
 
 
@@ -141,3 +143,24 @@ def table2_row(label: str) -> str | None:
     text = normalise(label)
     # A column header such as 本年收费金额 must not be read as the row 行政事业性收费.
     return None if table2_column(text) else _first(_TABLE2_ROWS, text)
+
+
+# --- labels in running text ------------------------------------------------------------------
+# Where a page's text lost its cells, each Table 3 row is found by its keyword, searched in table
+# order after the row before it (so a keyword need only be unique among the rows that follow).
+# The first hit of each keyword after the previous row is that row's label.
+def _table3_anchors(layout: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    patterns = dict(_TABLE3_ROWS)
+    patterns["total_handled"] = re.compile(r"\(七\)|总计|合计")
+    patterns["other_other"] = re.compile(r"其他")
+    patterns["other_handling"] = re.compile(r"其他处理")
+    return tuple((code, patterns[code]) for code in table3_row_codes(layout))
+
+
+TABLE3_ANCHORS = {layout: _table3_anchors(layout) for layout in ("2021", "2019")}
+# (六)'s sub-rows: their presence is what tells the 2021 row list from the 2019 one.
+TABLE3_2021_SUBROW = re.compile(r"不补正|逾期不补|缴纳费用|收费通知")
+
+# Table 2 labels in running text: every column and row keyword, for one scan of a block.
+TABLE2_KEYWORDS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    [("column", code, p) for code, p in _TABLE2_COLUMNS] + [("row", code, p) for code, p in _TABLE2_ROWS])

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import labels as lab
+from . import linear
 from .checks import outcome_layout, table3_layout, table3_rules
 from .codes import TABLE2_BLOCKS, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_GROUPS
-from .glued import split_totalled, resolve_rows
+from .glued import ambiguous_flag, resolve_rows, split_totalled
 from .model import TableCell, TablesResult
 from .values import is_digit_run, is_null_marker, is_value, parse_number
 
@@ -24,6 +25,9 @@ T3_COLUMNS = tuple(c.code for c in TABLE3_COLUMNS)
 T3_ORDER = {r.code: r.order for r in TABLE3_ROWS}
 T3_COLUMN_INDEX = {code: i for i, code in enumerate(T3_COLUMNS)}
 T4_KEYS = tuple((g.code, c.code) for g in TABLE4_GROUPS for c in TABLE4_COLUMNS)
+# Cells of a complete table (Table 2: the smaller, 2021 one); a text reading with fewer is
+# retried by label anchoring.
+_FULL = {2: 10, 3: 23 * len(T3_COLUMNS), 4: len(T4_KEYS)}
 
 # Anchors that open each table's region; matched against an item's first label, which must be
 # short so that prose mentioning the same words does not open a region.
@@ -255,7 +259,8 @@ def _split_glued_table3(glued: dict[str, list[str]], rows: set[str],
     for code, runs in glued.items():
         if code not in chosen:
             # No split at all means the row lost cells rather than separators.
-            out.flags.append("glued_digits_ambiguous" if candidates[code] else "table3_row_width_mismatch")
+            out.flags.append(ambiguous_flag(f"table3.{code}", len(candidates[code])) if candidates[code]
+                             else "table3_row_width_mismatch")
             continue
         raw = " ".join(runs)
         out.cells += [TableCell(3, code, col, v, raw) for col, v in zip(T3_COLUMNS, chosen[code])]
@@ -286,7 +291,7 @@ def _table4(rows: list[Row]) -> _Out:
             out.cells = [TableCell(4, g, c, v, raw) for (g, c), v in zip(T4_KEYS, splits[0])]
             out.repairs.append("glued_digits_split")
         else:
-            out.flags.append("glued_digits_ambiguous")
+            out.flags.append(ambiguous_flag("table4", len(splits)) if splits else "table4_width_mismatch")
         return out
     out.flags.append("table4_width_mismatch")
     return out
@@ -367,6 +372,12 @@ def extract_tables(text: str, grids: list[list[list[str]]]) -> TablesResult:
         for table, read in from_text.items():
             if table not in found or not found[table][0].cells:
                 found[table] = read
+    # Text that lost its cells (a page's text on one line) yields nothing above: read it by
+    # anchoring on the labels instead, and keep whichever reading has more cells.
+    if any(table not in found or len(found[table][0].cells) < _FULL[table] for table in (2, 3, 4)):
+        for table, read in linear.read_tables(text).items():
+            if table not in found or len(read.cells) > len(found[table][0].cells):
+                found[table] = (_Out(read.cells, read.repairs, read.flags), read.layout_hint if table == 2 else None)
     result = TablesResult()
     for table in sorted(found):
         out, _ = found[table]
@@ -377,5 +388,8 @@ def extract_tables(text: str, grids: list[list[list[str]]]) -> TablesResult:
     result.repairs = list(dict.fromkeys(result.repairs))
     result.flags = list(dict.fromkeys(result.flags))
     t2_layout = found[2][1] if 2 in found else None
-    result.layout_hint = t2_layout or table3_layout({c.row for c in result.cells if c.table == 3})
+    # (六) split into sub-rows is only printed since 2021; a 2021 report may keep the old Table 2
+    # columns, and a later one the single (六) row, so that sign outranks Table 2's columns.
+    t3_layout = table3_layout({c.row for c in result.cells if c.table == 3})
+    result.layout_hint = "2021" if t3_layout == "2021" else t2_layout or t3_layout
     return result

@@ -1,0 +1,339 @@
+"""Reading Tables 2, 3 and 4 out of running text that lost its cells: a portal page's text with
+its tags removed, where the whole report sits on one line, each row label is followed directly
+by its numbers (glued, spaced irregularly or partly glued: '0 0 0 0 0 00'), and the ordinal of the
+next label sticks to the last number ('…00000002.其他法律…' is 0|0|0|0|0|0|0 then '2.其他法律').
+
+Rows are found by anchoring on the known labels in table order; a row whose label is misspelt
+is placed by its position between the rows found around it. The digits between a label and the
+next are that row's run, and glued runs are split by glued.py under the table's own arithmetic,
+jointly over the rows. Nothing here depends on line breaks, so a text that kept them reads too.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from . import labels as lab
+from .checks import table3_rules
+from .codes import TABLE2_BLOCKS, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_GROUPS
+from .glued import (agreed_groups, all_splits, ambiguous_flag, broken_split_flag, fewest_broken,
+                    resolve_rows, split_bounded, split_totalled)
+from .model import TableCell, TablesResult
+from .values import is_digit_run, is_null_marker, parse_number
+
+T3_COLUMNS = tuple(c.code for c in TABLE3_COLUMNS)
+T3_WIDTH = len(T3_COLUMNS)
+T4_KEYS = tuple((g.code, c.code) for g in TABLE4_GROUPS for c in TABLE4_COLUMNS)
+T4_WIDTH = len(TABLE4_COLUMNS)
+
+# A row ordinal glued after the previous row's last number ('00000002.其他'): the digit right
+# before '.' or '、' and a non-digit. Tables 3 and 4 print no decimals, so it is never a value; it
+# is masked with a non-digit of the same length, which keeps every position.
+_ORDINAL = re.compile(r"\d(?=[.、．][^\d])")
+_MASK = "#"
+_NULLS = "/—–\\-"
+# After a row's keyword: the rest of its label (no digits), then its cells.
+_ROW_TEXT = re.compile(rf"([^\d{_NULLS}]*)([\d\s{_NULLS}]*)")
+# The rest of a label, plus for a row printed blank the next label's prefix, is never longer.
+_MAX_TAIL = 60
+# A row's keyword is looked for this far after the row before it; further on it is prose.
+_ROW_WINDOW = 400
+# Tables 3 and 4 open with these words (the first is the header of Table 3).
+_T3_OPENERS = re.compile(r"申请人情况|本年新收")
+_T4_OPENER = re.compile(r"行政(?:法)?复议|复议后起诉")
+_T4_WINDOW = 500
+_END = re.compile(r"五[、.]|存在的主要问题")
+_TABLE2_OPENER = re.compile(r"第二十条第")
+_TABLE2_CELL = re.compile(rf"[\d\s.,+{_NULLS}]*(?:万元|元)?")
+_TABLE2_MAX_TAIL = 8
+_SPACES = re.compile(r"[ \t\n\r\u00a0\u3000]+")
+
+
+@dataclass(slots=True)
+class _Anchor:
+    code: str
+    start: int  # of the label's keyword
+    end: int
+    cells: str | None = None  # the row's cell text; None: the label is not followed by cells
+
+
+# --- Table 3 --------------------------------------------------------------------------------
+def _anchor_rows(text: str, start: int, layout: str) -> list[_Anchor]:
+    """The rows of `layout` found in order from `start`, each keyword within _ROW_WINDOW of the
+    row before it (a row the report lacks is skipped, not searched for in later prose)."""
+    found: list[_Anchor] = []
+    pos = start
+    for code, pattern in lab.TABLE3_ANCHORS[layout]:
+        m = pattern.search(text, pos, pos + _ROW_WINDOW)
+        if m is not None:
+            found.append(_Anchor(code, m.start(), m.end()))
+            pos = m.end()
+    for i, row in enumerate(found):
+        stop = found[i + 1].start if i + 1 < len(found) else row.end + _ROW_WINDOW
+        m = _ROW_TEXT.match(text, row.end, stop)
+        if len(m[1]) <= _MAX_TAIL:
+            row.cells = m[2]
+    return found
+
+
+def _similar(text: str, label: str) -> bool:
+    """A misspelt label still shares most characters with the printed one."""
+    wanted = {ch for ch in label if "\u4e00" <= ch <= "\u9fff"}
+    return bool(wanted) and len(wanted & set(text)) >= 0.6 * len(wanted)
+
+
+_T3_LABELS = {r.code: r.label for r in TABLE3_ROWS}
+_LABELLED_RUN = re.compile(rf"([^\d{_NULLS}]+)(\d[\d\s{_NULLS}]*)")
+
+
+def _place_unanchored(text: str, rows: list[_Anchor], layout: str, start: int) -> list[_Anchor]:
+    """Rows whose keyword was not found (a typo) but whose neighbours were: the labelled runs
+    in the gap between the neighbours' cells and the next keyword are taken in table order,
+    when there are exactly as many as missing rows and each label resembles its row's."""
+    order = [code for code, _ in lab.TABLE3_ANCHORS[layout]]
+    by_code = {r.code: r for r in rows}
+    placed = list(rows)
+    i = 0
+    while i < len(order):
+        if order[i] in by_code:
+            i += 1
+            continue
+        j = i
+        while j < len(order) and order[j] not in by_code:
+            j += 1
+        missing = order[i:j]
+        before = by_code.get(order[i - 1]) if i > 0 else None
+        after = by_code.get(order[j]) if j < len(order) else None
+        if before is not None and after is not None and before.cells is not None:
+            gap_start = before.end + len(_ROW_TEXT.match(text, before.end, after.start)[0])
+            runs = list(_LABELLED_RUN.finditer(text, gap_start, after.start))
+            if len(runs) == len(missing) and all(
+                    _similar(m[1], _T3_LABELS[code]) for m, code in zip(runs, missing)):
+                placed += [_Anchor(code, m.start(1), m.end(1), m[2]) for m, code in zip(runs, missing)]
+        i = j
+    return sorted(placed, key=lambda r: r.start)
+
+
+def _table3_at(text: str, start: int) -> tuple[list[_Anchor], str]:
+    window = text[start:start + 30 * _ROW_WINDOW]
+    layout = "2021" if lab.TABLE3_2021_SUBROW.search(window) else "2019"
+    rows = _anchor_rows(text, start, layout)
+    return _place_unanchored(text, rows, layout, start), layout
+
+
+def _tokens(cells: str) -> list[str]:
+    return [t for t in _SPACES.split(cells.replace(_MASK, " ")) if t]
+
+
+def _row_candidates(tokens: list[str], groups: int, width: int) -> tuple[list[tuple[int, ...]], bool]:
+    """Splits of a glued row (or Table 4's run) into `groups` totalled groups: exact ones with
+    the source's spaces as boundaries, else ignoring them, else the splits that break the fewest
+    sums with parts within their totals. Returns (candidates, breaks_a_sum)."""
+    joined = ["".join(tokens)]
+    for runs in (tokens, joined):
+        exact = split_totalled(runs, groups, width)
+        if exact:
+            return exact, False
+    for runs in (tokens, joined):
+        bounded, stopped = split_bounded(runs, groups, width)
+        if bounded and not stopped:
+            return fewest_broken(bounded), True
+    return [], False
+
+
+def _read_table3(text: str, start: int) -> tuple[TablesResult, int]:
+    """Table 3's cells from the rows anchored at `start`; also where the table's text ends."""
+    out = TablesResult()
+    rows, layout = _table3_at(text, start)
+    known: dict[tuple[int, str, str], int | None] = {}
+    glued: dict[str, tuple[list[tuple[int, ...]], str]] = {}
+    for row in rows:
+        if row.cells is None:
+            continue
+        tokens = _tokens(row.cells)
+        if not tokens:  # a label with no cells at all: the row is printed and left blank
+            out.cells += [TableCell(3, row.code, col, None, "") for col in T3_COLUMNS]
+            continue
+        if len(tokens) == T3_WIDTH and all(map(_is_count, tokens)):
+            values = [None if is_null_marker(t) else int(t) for t in tokens]
+            out.cells += [TableCell(3, row.code, col, v, t) for col, v, t in zip(T3_COLUMNS, values, tokens)]
+            known.update({(3, row.code, col): v for col, v in zip(T3_COLUMNS, values)})
+            continue
+        if len(tokens) < T3_WIDTH * 9 and all(map(is_digit_run, tokens)):
+            cands, broken = _row_candidates(tokens, 1, T3_WIDTH)
+            if cands:
+                glued[row.code] = (cands, " ".join(tokens))
+                if broken:
+                    out.flags.append(broken_split_flag(f"table3.{row.code}"))
+                continue
+        out.flags.append("table3_row_width_mismatch")
+    if glued:
+        chosen = resolve_rows(known, {code: c for code, (c, _) in glued.items()}, T3_COLUMNS,
+                              table3_rules(layout))
+        for code, (cands, raw) in glued.items():
+            if code in chosen:
+                out.cells += [TableCell(3, code, col, v, raw) for col, v in zip(T3_COLUMNS, chosen[code])]
+                out.repairs.append("glued_digits_split")
+            else:
+                out.flags.append(ambiguous_flag(f"table3.{code}", len(cands)))
+    order = {code: i for i, (code, _) in enumerate(lab.TABLE3_ANCHORS[layout])}
+    column = {col: i for i, col in enumerate(T3_COLUMNS)}
+    out.cells.sort(key=lambda c: (order[c.row], column[c.column]))
+    out.layout_hint = layout if rows else None
+    end = rows[-1].end if rows else start
+    if rows and rows[-1].cells is not None:
+        end += len(_ROW_TEXT.match(text, rows[-1].end)[0])
+    return out, end
+
+
+def _is_count(token: str) -> bool:
+    return is_null_marker(token) or is_digit_run(token)
+
+
+def _table3_starts(text: str) -> Iterator[int]:
+    for m in _T3_OPENERS.finditer(text):
+        yield m.start()
+
+
+# --- Table 4 --------------------------------------------------------------------------------
+def _read_table4(text: str, start: int) -> TablesResult:
+    """The 15 numbers after Table 4's header words, review first, each group's total last."""
+    out = TablesResult()
+    opener = _T4_OPENER.search(text, start)
+    if opener is None:
+        return out
+    stop = opener.start() + _T4_WINDOW
+    end = _END.search(text, opener.end(), stop)
+    region = text[opener.end():end.start() if end else stop]
+    tokens = [t for m in re.finditer(rf"[\d{_NULLS}][\d\s{_NULLS}]*", region) for t in _tokens(m[0])]
+    if not tokens:
+        return out
+    if len(tokens) == len(T4_KEYS) and all(map(_is_count, tokens)):
+        out.cells = [TableCell(4, g, c, None if is_null_marker(t) else int(t), t)
+                     for (g, c), t in zip(T4_KEYS, tokens)]
+        return out
+    if not (len(tokens) < len(T4_KEYS) and all(map(is_digit_run, tokens))):
+        out.flags.append("table4_width_mismatch")
+        return out
+    cands, broken = _row_candidates(tokens, len(TABLE4_GROUPS), T4_WIDTH)
+    if not cands:
+        out.flags.append("table4_width_mismatch")
+        return out
+    raw = " ".join(tokens)
+    groups = range(len(TABLE4_GROUPS)) if len(cands) == 1 else agreed_groups(cands, T4_WIDTH)
+    if len(cands) > 1:
+        out.flags.append(ambiguous_flag("table4", len(cands)))
+    if broken:
+        out.flags.append(broken_split_flag("table4"))
+    for g in groups:
+        keys = T4_KEYS[g * T4_WIDTH:(g + 1) * T4_WIDTH]
+        out.cells += [TableCell(4, grp, col, v, raw) for (grp, col), v in
+                      zip(keys, cands[0][g * T4_WIDTH:(g + 1) * T4_WIDTH])]
+    if out.cells:
+        out.repairs.append("glued_digits_split")
+    return out
+
+
+# --- Table 2 --------------------------------------------------------------------------------
+def _block_rows(layout: str | None) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Item numeral (一, 五 …) → (row codes, column codes) of the layout's Table 2 blocks."""
+    found = {}
+    for block in TABLE2_BLOCKS:
+        if block.layout == layout:
+            numeral = lab.ITEM_MARKER.search(block.item)[1]
+            found[numeral] = (tuple(c for c, _ in block.rows), tuple(c for c, _ in block.columns))
+    return found
+
+
+def _keywords(text: str, start: int, stop: int) -> list[tuple[str, str, int, int]]:
+    """Column and row keywords of Table 2 in [start, stop), in order, none overlapping."""
+    hits = sorted((m.start(), m.end(), kind, code)
+                  for kind, code, pattern in lab.TABLE2_KEYWORDS
+                  for m in pattern.finditer(text, start, stop))
+    kept: list[tuple[str, str, int, int]] = []
+    for s, e, kind, code in hits:
+        if not kept or s >= kept[-1][3]:
+            kept.append((kind, code, s, e))
+    return kept
+
+
+def _table2_cells(row: str, columns: tuple[str, ...], cell_text: str) -> tuple[list[TableCell], str | None]:
+    tokens = _tokens(cell_text)
+    raw = " ".join(tokens)
+    if not tokens:
+        return [TableCell(2, row, col, None, "") for col in columns], None
+    if len(tokens) == len(columns):
+        values = [None if is_null_marker(t) else parse_number(t) for t in tokens]
+        if any(v is None and not is_null_marker(t) for v, t in zip(values, tokens)):
+            return [], "table2_row_width_mismatch"
+        return [TableCell(2, row, col, v, t) for col, v, t in zip(columns, values, tokens)], None
+    digits = [t.removesuffix("万元").removesuffix("元") for t in tokens]
+    if len(tokens) < len(columns) and all(map(is_digit_run, digits)):
+        splits = all_splits(digits, len(columns))
+        if len(splits) == 1:
+            return [TableCell(2, row, col, v, raw) for col, v in zip(columns, splits[0])], None
+        if splits:
+            return [], ambiguous_flag(f"table2.{row}", len(splits))
+    return [], "table2_row_width_mismatch"
+
+
+def _read_table2(text: str, stop: int) -> TablesResult:
+    out = TablesResult()
+    opener = _TABLE2_OPENER.search(text, 0, stop)
+    if opener is None:
+        return out
+    markers = [m for m in lab.ITEM_MARKER.finditer(text, opener.start(), stop)]
+    spans = [(m[1], m.end(), markers[i + 1].start() if i + 1 < len(markers) else stop)
+             for i, m in enumerate(markers)]
+    blocks = [(numeral, _keywords(text, s, e)) for numeral, s, e in spans]
+    columns_seen = {code for _, hits in blocks for kind, code, _, _ in hits if kind == "column"}
+    layout = _table2_layout(columns_seen)
+    rows_of = _block_rows(layout)
+    seen: set[str] = set()
+    for numeral, hits in blocks:
+        allowed, default_columns = rows_of.get(numeral, ((), ()))
+        columns = tuple(code for kind, code, _, _ in hits if kind == "column") or default_columns
+        for i, (kind, code, _, end) in enumerate(hits):
+            if kind != "row" or code not in allowed or code in seen:
+                continue
+            next_start = hits[i + 1][2] if i + 1 < len(hits) else min(stop, end + 200)
+            tail = re.match(rf"[^\d{_NULLS}]{{0,{_TABLE2_MAX_TAIL}}}", text[end:next_start])[0]
+            cell_text = _TABLE2_CELL.match(text, end + len(tail), next_start)[0]
+            seen.add(code)
+            cells, flag = _table2_cells(code, columns, cell_text)
+            out.cells += cells
+            if flag:
+                out.flags.append(flag)
+            elif cells and len(_tokens(cell_text)) < len(columns):
+                out.repairs.append("glued_digits_split")
+    out.layout_hint = layout
+    return out
+
+
+def _table2_layout(columns: set[str]) -> str | None:
+    if columns & lab.TABLE2_2021_COLUMNS:
+        return "2021"
+    if columns & lab.TABLE2_2019_COLUMNS:
+        return "2019"
+    return None
+
+
+# --- entry point ----------------------------------------------------------------------------
+def read_tables(text: str) -> dict[int, TablesResult]:
+    """Tables 2, 3 and 4 read from running text. Table 3 is read at each place its opening
+    words occur and the reading with the most rows wins (the words also occur in prose)."""
+    masked = _ORDINAL.sub(_MASK, text)
+    best: tuple[int, TablesResult, int, int] | None = None
+    for start in _table3_starts(masked):
+        table3, end = _read_table3(masked, start)
+        rows = len({c.row for c in table3.cells})
+        if best is None or rows > best[0]:
+            best = (rows, table3, start, end)
+    found: dict[int, TablesResult] = {}
+    t3_start = len(text) if best is None or best[0] == 0 else best[2]
+    if best is not None and best[0]:
+        found[3] = best[1]
+        found[4] = _read_table4(masked, best[3])
+    found[2] = _read_table2(text, t3_start)
+    return found
