@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import labels as lab
 from .checks import table3_rules
@@ -48,6 +49,9 @@ _TABLE2_OPENER = re.compile(r"第二十条第")
 _TABLE2_CELL = re.compile(rf"[\d\s.,+{_NULLS}]*(?:万元|元)?")
 _TABLE2_MAX_TAIL = 8
 _SPACES = re.compile(r"[ \t\n\r\u00a0\u3000]+")
+# A line break of a wrapped text: inside a label it is nothing ('国家\n秘密'); only between two
+# digits may it separate cells, and there it counts as a space.
+_BREAK = re.compile(r"\s*[\r\n]+\s*")
 
 
 @dataclass(slots=True)
@@ -126,11 +130,12 @@ def _tokens(cells: str) -> list[str]:
     return [t for t in _SPACES.split(cells.replace(_MASK, " ")) if t]
 
 
-def _row_candidates(tokens: list[str], groups: int, width: int) -> tuple[list[tuple[int, ...]], bool]:
+@lru_cache(maxsize=4096)  # runs repeat heavily ('0000000' is most rows of most reports)
+def _row_candidates(tokens: tuple[str, ...], groups: int, width: int) -> tuple[list[tuple[int, ...]], bool]:
     """Splits of a glued row (or Table 4's run) into `groups` totalled groups: exact ones with
     the source's spaces as boundaries, else ignoring them, else the splits that break the fewest
     sums with parts within their totals. Returns (candidates, breaks_a_sum)."""
-    joined = ["".join(tokens)]
+    joined = ("".join(tokens),)
     for runs in (tokens, joined):
         exact = split_totalled(runs, groups, width)
         if exact:
@@ -161,7 +166,7 @@ def _read_table3(text: str, start: int) -> tuple[TablesResult, int]:
             known.update({(3, row.code, col): v for col, v in zip(T3_COLUMNS, values)})
             continue
         if len(tokens) < T3_WIDTH * 9 and all(map(is_digit_run, tokens)):
-            cands, broken = _row_candidates(tokens, 1, T3_WIDTH)
+            cands, broken = _row_candidates(tuple(tokens), 1, T3_WIDTH)
             if cands:
                 glued[row.code] = (cands, " ".join(tokens))
                 if broken:
@@ -216,7 +221,7 @@ def _read_table4(text: str, start: int) -> TablesResult:
     if not (len(tokens) < len(T4_KEYS) and all(map(is_digit_run, tokens))):
         out.flags.append("table4_width_mismatch")
         return out
-    cands, broken = _row_candidates(tokens, len(TABLE4_GROUPS), T4_WIDTH)
+    cands, broken = _row_candidates(tuple(tokens), len(TABLE4_GROUPS), T4_WIDTH)
     if not cands:
         out.flags.append("table4_width_mismatch")
         return out
@@ -320,14 +325,21 @@ def _table2_layout(columns: set[str]) -> str | None:
 
 
 # --- entry point ----------------------------------------------------------------------------
+def _unwrap(m: re.Match[str]) -> str:
+    text, start, end = m.string, m.start(), m.end()
+    between_digits = start > 0 and end < len(text) and text[start - 1].isdigit() and text[end].isdigit()
+    return " " if between_digits else ""
+
+
 def read_tables(text: str) -> dict[int, TablesResult]:
     """Tables 2, 3 and 4 read from running text. Table 3 is read at each place its opening
     words occur and the reading with the most rows wins (the words also occur in prose)."""
+    text = _BREAK.sub(_unwrap, text)
     masked = _ORDINAL.sub(_MASK, text)
     best: tuple[int, TablesResult, int, int] | None = None
     for start in _table3_starts(masked):
         table3, end = _read_table3(masked, start)
-        rows = len({c.row for c in table3.cells})
+        rows = len(table3.cells)  # cells, not rows: prose that names a row reads none
         if best is None or rows > best[0]:
             best = (rows, table3, start, end)
     found: dict[int, TablesResult] = {}

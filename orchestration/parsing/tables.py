@@ -115,12 +115,16 @@ def grid_items(grids: Sequence[Sequence[Sequence[str]]]) -> list[Item]:
 
 
 # --- items to rows --------------------------------------------------------------------------
-def build_rows(items: Iterable[Item]) -> list[Row]:
+def build_rows(items: Iterable[Item], values_first: bool = False) -> list[Row]:
     """Label cells followed by value cells make a row. In a structured row the values are the
     cells after its last label (a 序号 before the label is dropped). Labels not followed by
-    values go on to the next row, which is how group labels and wrapped labels join it."""
+    values go on to the next row, which is how group labels and wrapped labels join it.
+
+    `values_first` reads the other order some PDF converters print: a row of numbers with no
+    label just before the label row it belongs to (the label cell was centred on its row)."""
     rows: list[Row] = []
     cur = Row()
+    held: list[str] | None = None  # values_first: an unlabelled value row waiting for its label
     for item in items:
         if item.structured:
             if cur.values:
@@ -130,26 +134,49 @@ def build_rows(items: Iterable[Item]) -> list[Row]:
             is_val = list(map(is_value, item.cells))
             last = len(is_val) - 1 - is_val[::-1].index(False) if False in is_val else -1
             own = [c.strip() for c, v in zip(item.cells[: last + 1], is_val) if not v]
-            cur.labels += own
             values = item.cells[last + 1:]
             # A labelled row of blank cells is a real row left unfilled; a row of nothing but
             # blanks is layout (str.strip leaves a blank cell empty, i.e. false).
-            if any(map(str.strip, values)) or (own and values):
+            filled = any(map(str.strip, values))
+            if values_first:
+                if not own and filled:
+                    if held is not None:
+                        rows.append(Row([], held))
+                    held = values
+                    continue
+                if own and held is not None and not filled:
+                    values, held, filled = held, None, True
+            elif not own and filled and not cur.labels and rows and rows[-1].labels \
+                    and not any(map(_filled, rows[-1].values)):
+                rows[-1].values = values  # the numbers of the blank labelled row just above
+                continue
+            cur.labels += own
+            if filled or (own and values):
                 cur.values = values
                 rows.append(cur)
                 cur = Row()
             continue
         for tok in item.cells:
             if is_value(tok):
+                if values_first and cur.labels and cur.values:
+                    rows.append(cur)
+                    cur = Row()
                 cur.values.append(tok)
             else:
-                if cur.values:
+                if cur.values and not values_first:
                     rows.append(cur)
                     cur = Row()
                 cur.labels.append(tok)
+    if held is not None:
+        rows.append(Row([], held))
     if cur.values:
         rows.append(cur)
     return rows
+
+
+def has_unlabelled_values(items: Iterable[Item]) -> bool:
+    """Whether some item holds values and no label: only then can the values-first order apply."""
+    return any(it.cells and all(map(is_value, it.cells)) and any(map(_filled, it.cells)) for it in items)
 
 
 # --- regions --------------------------------------------------------------------------------
@@ -241,6 +268,23 @@ def _table3(rows: list[Row]) -> _Out:
         _split_glued_table3(glued, set(read) | set(glued), known, out)
         out.cells.sort(key=lambda c: (T3_ORDER[c.row], T3_COLUMN_INDEX[c.column]))
     return out
+
+
+def _table3_either_order(region: list[Item]) -> _Out:
+    """Table 3 read with labels before their values and, where unlabelled value rows exist,
+    with values before their labels: the arithmetic decides (a shifted reading breaks the
+    outcome sums and the balance), then the cells read."""
+    after = _table3(build_rows(region))
+    if not has_unlabelled_values(region):
+        return after
+    before = _table3(build_rows(region, values_first=True))
+    return max((after, before), key=_rules_held)
+
+
+def _rules_held(out: _Out) -> tuple[int, int]:
+    values = {(3, c.row, c.column): c.value for c in out.cells}
+    rules = table3_rules(outcome_layout({c.row for c in out.cells}, None))
+    return sum(1 for r in rules if r.holds(values)), len(out.cells)
 
 
 def _drop_blank_group_row(read: dict[str, list[str]]) -> None:
@@ -357,7 +401,7 @@ def _read(regions: dict[int, list[Item]]) -> dict[int, tuple[_Out, str | None]]:
     if 2 in regions:
         found[2] = _table2(build_rows(regions[2]))
     if 3 in regions:
-        found[3] = (_table3(build_rows(regions[3])), None)
+        found[3] = (_table3_either_order(regions[3]), None)
     if 4 in regions:
         found[4] = (_table4(build_rows(regions[4])), None)
     return found

@@ -237,6 +237,46 @@ def markdown(report: Report) -> str:
     return _document(t2, t3, t4)
 
 
+def markdown_values_apart(report: Report, values_first: bool) -> str:
+    """A PDF converter's markdown: each Table 3 row's numbers on an unlabelled row of their own,
+    just before (`values_first`, the label cell was centred on a tall row) or after its label."""
+    def md(cells) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    text = markdown(report)
+    for group, label, code in t3_printed_rows(report.layout):
+        row = md([group or "", label, *report.t3_raw(code)])
+        labels, values = md([group or "", label, *[""] * 7]), md(["", "", *report.t3_raw(code)])
+        text = text.replace(row, "\n".join((values, labels) if values_first else (labels, values)), 1)
+    return text
+
+
+# How the numbers of a Table 3 row stand in real one-line scrapes (../real-reports 001, 002, 007,
+# 014): fully glued, spaced but the last two, the first two and last two glued, fully spaced.
+ONE_LINE_SPACINGS = {
+    "glued": lambda raws: "".join(raws),
+    "last_two_glued": lambda raws: " ".join(raws[:5]) + " " + raws[5] + raws[6],
+    "ends_glued": lambda raws: raws[0] + raws[1] + " " + " ".join(raws[2:5]) + " " + raws[5] + raws[6],
+    "spaced": lambda raws: " ".join(raws),
+}
+
+
+def one_line(report: Report, spacing: str) -> str:
+    """A portal page's text with its tags removed: the whole report on one line, header cells
+    run together, each row label followed directly by its numbers (so the next label's ordinal
+    sticks to the last one), Table 4 one run after its header words."""
+    join = ONE_LINE_SPACINGS[spacing]
+    t2 = []
+    for block in report.table2:
+        t2 += [block.item, "信息内容", *block.headers]
+        t2 += [label + " ".join(raws) for label, _, raws in block.rows]
+    t3 = ["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", *_T3_HEADER]
+    for group, label, code in t3_printed_rows(report.layout):
+        t3 += [g for g in (group,) if g] + [label + join(report.t3_raw(code))]
+    t4 = [*_T4_HEADER, "".join(report.t4_raw())]
+    return "".join(_document(t2, t3, t4).split("\n"))
+
+
 def space_separated(report: Report, glue: bool = False) -> str:
     """Each row on one line, cells separated by spaces; `glue` drops the separators between
     the numbers of Table 3 and Table 4 rows (the glued-digit dumps)."""

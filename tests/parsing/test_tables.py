@@ -70,6 +70,31 @@ def test_every_rendering_gives_the_same_cells(layout, form):
     assert result.flags == [] and result.repairs == []
 
 
+def _values(result) -> set[tuple[int, str, str, object]]:
+    return {(t, row, col, value) for t, row, col, value, _ in _cells(result)}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("values_first", (True, False))
+def test_converter_markdown_with_values_apart_from_their_labels(layout, values_first):
+    # Which order the rows are in is decided by the arithmetic: the shifted reading breaks the
+    # outcome sums and the balance.
+    report = fx.known_report(layout)
+    result = extract_tables(fx.markdown_values_apart(report, values_first), [])
+    assert _cells(result) == report.expected()
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("spacing", fx.ONE_LINE_SPACINGS)
+def test_one_line_pages_read_by_label_anchoring(layout, spacing):
+    report = fx.known_report(layout)
+    result = extract_tables(fx.one_line(report, spacing), [])
+    expected = {(t, row, col, value) for t, row, col, value, _ in report.expected()}
+    # Table 2's cells are spaced here, except where a row's cells are single digits' worth.
+    assert {c for c in _values(result) if c[0] != 2} == {c for c in expected if c[0] != 2}
+    assert result.layout_hint == layout
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_rows_and_table2_values_per_layout(layout):
     result = extract_tables(fx.one_cell_per_line(fx.known_report(layout)), [])
