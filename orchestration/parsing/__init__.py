@@ -1,4 +1,4 @@
-"""Report files → ParseResult (see ../shared/spec/parse-output.md). No Dagster in this package."""
+"""Report files → ParseResult (see docs/parse-output.md). No Dagster in this package."""
 from __future__ import annotations
 
 import hashlib

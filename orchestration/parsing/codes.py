@@ -1,6 +1,6 @@
 """Row and column codes of the report tables, as data.
 
-This module is the single source of truth for the codes of ../../shared/spec/report-format.md;
+This module is the single source of truth for the codes of docs/report-format.md;
 the dbt seed of codes is generated from (and compared against) it, so it holds plain frozen
 records and nothing that parses text. `order` is the 1-based position in the printed table;
 `layouts` names the layouts ("2021", "2019") in which the row or column is printed.

@@ -51,6 +51,8 @@ _TABLE2_MAX_TAIL = 8
 _SPACES = re.compile(r"[ \t\n\r\u00a0\u3000]+")
 # A line break of a wrapped text: inside a label it is nothing ('国家\n秘密'); only between two
 # digits may it separate cells, and there it counts as a space.
+# Markdown's pipes separate cells like spaces; its header rule row (|---|:--:|) is no cell.
+_MARKDOWN_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?")
 _BREAK = re.compile(r"\s*[\r\n]+\s*")
 
 
@@ -334,7 +336,7 @@ def _unwrap(m: re.Match[str]) -> str:
 def read_tables(text: str) -> dict[int, TablesResult]:
     """Tables 2, 3 and 4 read from running text. Table 3 is read at each place its opening
     words occur and the reading with the most rows wins (the words also occur in prose)."""
-    text = _BREAK.sub(_unwrap, text)
+    text = _BREAK.sub(_unwrap, _MARKDOWN_RULE.sub(" ", text)).replace("|", " ")
     masked = _ORDINAL.sub(_MASK, text)
     best: tuple[int, TablesResult, int, int] | None = None
     for start in _table3_starts(masked):

@@ -1,4 +1,4 @@
-"""The parser's result types. Their `to_dict()` forms are the JSON of ../shared/spec/parse-output.md."""
+"""The parser's result types. Their `to_dict()` forms are the JSON of docs/parse-output.md."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from . import labels as lab
 from . import linear
-from .checks import outcome_layout, table3_layout, table3_rules
+from .checks import cell_values, outcome_layout, table3_layout, table3_rules, table4_rules
 from .codes import TABLE2_BLOCKS, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_GROUPS
 from .glued import ambiguous_flag, resolve_rows, split_totalled
 from .model import TableCell, TablesResult
@@ -278,12 +278,18 @@ def _table3_either_order(region: list[Item]) -> _Out:
     if not has_unlabelled_values(region):
         return after
     before = _table3(build_rows(region, values_first=True))
-    return max((after, before), key=_rules_held)
+    return max((after, before), key=_score)
 
 
-def _rules_held(out: _Out) -> tuple[int, int]:
-    values = {(3, c.row, c.column): c.value for c in out.cells}
-    rules = table3_rules(outcome_layout({c.row for c in out.cells}, None))
+def _score(out: _Out) -> tuple[int, int]:
+    """How good one reading of a table is: the rules its cells satisfy (a shifted or misread
+    table breaks them), then how many cells it read."""
+    if not out.cells:
+        return 0, 0
+    table = out.cells[0].table
+    rules = (table3_rules(outcome_layout({c.row for c in out.cells}, None)) if table == 3
+             else table4_rules() if table == 4 else ())
+    values = cell_values(out.cells)
     return sum(1 for r in rules if r.holds(values)), len(out.cells)
 
 
@@ -420,8 +426,9 @@ def extract_tables(text: str, grids: list[list[list[str]]]) -> TablesResult:
     # anchoring on the labels instead, and keep whichever reading has more cells.
     if any(table not in found or len(found[table][0].cells) < _FULL[table] for table in (2, 3, 4)):
         for table, read in linear.read_tables(text).items():
-            if table not in found or len(read.cells) > len(found[table][0].cells):
-                found[table] = (_Out(read.cells, read.repairs, read.flags), read.layout_hint if table == 2 else None)
+            other = _Out(read.cells, read.repairs, read.flags)
+            if table not in found or _score(other) > _score(found[table][0]):
+                found[table] = (other, read.layout_hint if table == 2 else None)
     result = TablesResult()
     for table in sorted(found):
         out, _ = found[table]
