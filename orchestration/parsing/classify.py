@@ -19,6 +19,7 @@ _BODY_HEAD = 600
 _LAYOUT_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|逾期不补正|国办公开办函〔2021〕30号")
 _LAYOUT_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量")
 _LAST_FREEFORM_YEAR = 2018
+_FIRST_2021_LAYOUT_YEAR = 2021  # 国办公开办函〔2021〕30号, from the report for 2021
 
 # xxxx年, xx条, x省, xx街道: placeholders where a template's user fills in data.
 # Written to open with the x itself (the letter check looks back from it), so the regex engine
@@ -32,6 +33,8 @@ _MIN_PLACEHOLDERS = 2
 
 def doc_type(title: str | None, body: str) -> str:
     if title:
+        # Scrapes put spaces anywhere in a title: '…工作 年度报告'.
+        title = "".join(title.split())
         if _OTHER_TITLE.search(title):
             return "other"
         if _ANNUAL_TITLE.search(title) and _DISCLOSURE.search(title):
@@ -51,18 +54,21 @@ def doc_type(title: str | None, body: str) -> str:
 
 
 def layout(kind: str, text: str, report_year: int | None, hint: str | None) -> str | None:
-    """`text` holds the running text and the grid cells; `hint` is what the tables showed."""
+    """`text` holds the running text and the grid cells; `hint` is what the tables showed.
+
+    The tables' own evidence comes first; without it the year says which layout the report had
+    to follow (a report whose page holds no table at all is still of its year's layout)."""
     if kind != "annual_report":
         return None
-    if report_year is not None and report_year <= _LAST_FREEFORM_YEAR:
-        return "freeform"
     if hint:
         return hint
     if _LAYOUT_2021.search(text):
         return "2021"
     if _LAYOUT_2019.search(text):
         return "2019"
-    return "freeform"
+    if report_year is None or report_year <= _LAST_FREEFORM_YEAR:
+        return "freeform"
+    return "2019" if report_year < _FIRST_2021_LAYOUT_YEAR else "2021"
 
 
 def is_template(text: str) -> bool:

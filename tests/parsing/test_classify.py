@@ -11,6 +11,11 @@ from orchestration.parsing.classify import doc_type, is_template, layout
         ("南山街道2023年政务公开工作总结", "work_summary"),
         ("某某镇2019年政府信息公开工作自查报告", "self_inspection"),
         ("关于报送2023年政府信息公开工作年度报告的通知", "other"),
+        ("平潭综合实验区财政金融局关于做好政务公开财政牵头任务落实情况的自查报告", "self_inspection"),
+        ("某某区财政局2022年政务公开工作自查报告", "self_inspection"),
+        ("平潭县卫生局2013年度政府信息公开情况总结", "work_summary"),
+        # A PDF's title as extracted, with spaces inside its words.
+        ("某某县民政局 2023 年度政府信息公开工作年度 报告", "annual_report"),
         ("市政府办公室关于政府信息公开工作年度报告编制工作的函", "other"),
     ],
 )
@@ -42,9 +47,16 @@ def test_layout_only_for_annual_reports():
         ("本年制发件数 本年废止件数", 2023, None, "2021"),
         ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", 2022, None, "2021"),
         ("本年新制作数量 对外公开总数量", 2019, None, "2019"),
-        ("一、概述 二、主动公开情况", 2020, None, "freeform"),
-        ("本年制发件数", 2018, None, "freeform"),  # 2018 and before never had the fixed layout
         ("", 2021, "2019", "2019"),  # the table extractor saw the layout
+        ("本年新制作数量 对外公开总数量", 2022, None, "2019"),  # a later report keeping the 2019 tables
+        ("本年制发件数 本年废止件数", 2018, None, "2021"),  # the tables outweigh a year read wrong
+        # No table shown: the layout the report's year prescribed (real 011: its page holds
+        # nothing but the title '平潭综合实验区公安局2020年政府信息公开工作年度报告').
+        ("平潭综合实验区公安局2020年政府信息公开工作年度报告", 2020, None, "2019"),
+        ("一、概述 二、主动公开情况", 2019, None, "2019"),
+        ("一、总体情况 二、主动公开政府信息情况", 2023, None, "2021"),
+        ("一、概述 二、主动公开情况", 2018, None, "freeform"),  # 2018 and before had no fixed layout
+        ("一、概述 二、主动公开情况", None, None, "freeform"),
     ],
 )
 def test_layout(text, year, hint, expected):
