@@ -6,9 +6,10 @@ label is recognised by a short keyword that only its own row has, not by its ful
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 
-from .codes import table3_row_codes
+from .codes import TABLE3_ROWS, table3_row_codes
 
 _NOISE = re.compile(r"[\s\u00a0\u3000\"'“”‘’「」『』]+")
 
@@ -164,3 +165,41 @@ TABLE3_2021_SUBROW = re.compile(r"不补正|逾期不补|缴纳费用|收费通�
 # Table 2 labels in running text: every column and row keyword, for one scan of a block.
 TABLE2_KEYWORDS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
     [("column", code, p) for code, p in _TABLE2_COLUMNS] + [("row", code, p) for code, p in _TABLE2_ROWS])
+
+
+# --- labels with typos ------------------------------------------------------------------------
+# A misspelt label ('属于国家秘蜜', '保护第叁方合法权益') misses its keyword but keeps most of the
+# printed label in order. It is matched against the labels of the rows that may come next.
+_ORDINAL_PREFIX = re.compile(r"^(?:[一二三四五六七]+[、.]|\([一二三四五六七]\)|\d[.、])+")
+_RESEMBLANCE = 0.7  # share of the printed label found, in order, in the text
+_MARGIN = 0.15  # over the next best, or the match is not unique
+# Labels as short as 其他 or 总计 are inside many others: only their exact rules place them.
+_SHORTEST = 4
+
+
+def _core(label: str) -> str:
+    """The printed label of a row without its group label and ordinals: '属于国家秘密'."""
+    return _ORDINAL_PREFIX.sub("", normalise(label.split(" ")[-1]))
+
+
+_CORES = {r.code: _core(r.label) for r in TABLE3_ROWS}
+
+
+@_cached
+def resembling_row(text: str, candidates: tuple[str, ...]) -> str | None:
+    """The Table 3 row among `candidates` whose printed label `text` holds most of, in order,
+    when that row is clearly the best; None when no row or several rows fit."""
+    text = normalise(text)
+    scores = []
+    for code in candidates:
+        core = _CORES[code]
+        if len(core) < _SHORTEST:
+            continue
+        found = sum(b.size for b in SequenceMatcher(None, core, text, autojunk=False).get_matching_blocks())
+        scores.append((found / len(core), code))
+    scores.sort(reverse=True)
+    if not scores or scores[0][0] < _RESEMBLANCE:
+        return None
+    if len(scores) > 1 and scores[0][0] - scores[1][0] < _MARGIN:
+        return None
+    return scores[0][1]

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from . import labels as lab
 from .checks import table3_rules
-from .codes import TABLE2_BLOCKS, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_GROUPS
+from .codes import TABLE2_BLOCKS, TABLE3_COLUMNS, TABLE4_COLUMNS, TABLE4_GROUPS
 from .glued import (agreed_groups, all_splits, ambiguous_flag, broken_split_flag, fewest_broken,
                     resolve_rows, split_bounded, split_totalled)
 from .model import TableCell, TablesResult
@@ -83,40 +83,36 @@ def _anchor_rows(text: str, start: int, layout: str) -> list[_Anchor]:
     return found
 
 
-def _similar(text: str, label: str) -> bool:
-    """A misspelt label still shares most characters with the printed one."""
-    wanted = {ch for ch in label if "\u4e00" <= ch <= "\u9fff"}
-    return bool(wanted) and len(wanted & set(text)) >= 0.6 * len(wanted)
-
-
-_T3_LABELS = {r.code: r.label for r in TABLE3_ROWS}
 _LABELLED_RUN = re.compile(rf"([^\d{_NULLS}]+)(\d[\d\s{_NULLS}]*)")
 
 
 def _place_unanchored(text: str, rows: list[_Anchor], layout: str, start: int) -> list[_Anchor]:
-    """Rows whose keyword was not found (a typo) but whose neighbours were: the labelled runs
-    in the gap between the neighbours' cells and the next keyword are taken in table order,
-    when there are exactly as many as missing rows and each label resembles its row's."""
+    """Rows whose keyword was not found (a typo): each labelled run in the gap their found
+    neighbours leave (or between the table's start and the first row found) is matched, in
+    table order, with the missing row whose printed label it resembles."""
     order = [code for code, _ in lab.TABLE3_ANCHORS[layout]]
-    by_code = {r.code: r for r in rows}
+    found = {r.code: r for r in rows}
     placed = list(rows)
     i = 0
     while i < len(order):
-        if order[i] in by_code:
+        if order[i] in found:
             i += 1
             continue
         j = i
-        while j < len(order) and order[j] not in by_code:
+        while j < len(order) and order[j] not in found:
             j += 1
-        missing = order[i:j]
-        before = by_code.get(order[i - 1]) if i > 0 else None
-        after = by_code.get(order[j]) if j < len(order) else None
-        if before is not None and after is not None and before.cells is not None:
-            gap_start = before.end + len(_ROW_TEXT.match(text, before.end, after.start)[0])
-            runs = list(_LABELLED_RUN.finditer(text, gap_start, after.start))
-            if len(runs) == len(missing) and all(
-                    _similar(m[1], _T3_LABELS[code]) for m, code in zip(runs, missing)):
-                placed += [_Anchor(code, m.start(1), m.end(1), m[2]) for m, code in zip(runs, missing)]
+        before = found.get(order[i - 1]) if i > 0 else None
+        after = found.get(order[j]) if j < len(order) else None
+        if (before is None or before.cells is not None) and (before or after):
+            gap_start = start if before is None else before.end + len(_ROW_TEXT.match(text, before.end)[0])
+            gap_end = after.start if after is not None else gap_start + _ROW_WINDOW
+            missing = tuple(order[i:j])
+            for m in _LABELLED_RUN.finditer(text, gap_start, gap_end):
+                code = lab.resembling_row(m[1], missing)
+                if code is None:
+                    continue
+                placed.append(_Anchor(code, m.start(1), m.end(1), m[2]))
+                missing = missing[missing.index(code) + 1:]
         i = j
     return sorted(placed, key=lambda r: r.start)
 

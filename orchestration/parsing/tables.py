@@ -238,8 +238,7 @@ def _table3(rows: list[Row]) -> _Out:
     read: dict[str, list[str]] = {}
     glued: dict[str, list[str]] = {}
     previous: str | None = None
-    for row in rows:
-        code = lab.table3_row_of(row.labels, previous)
+    for row, code in zip(rows, _table3_codes(rows)):
         if code is None:
             continue
         if code in read or code in glued:
@@ -291,6 +290,26 @@ def _score(out: _Out) -> tuple[int, int]:
              else table4_rules() if table == 4 else ())
     values = cell_values(out.cells)
     return sum(1 for r in rules if r.holds(values)), len(out.cells)
+
+
+def _table3_codes(rows: list[Row]) -> list[str | None]:
+    """Each row's code: by its label's keyword, else (a misspelt label) by resemblance to the
+    printed labels of the rows that table order leaves between the rows found around it."""
+    codes: list[str | None] = []
+    previous: str | None = None
+    for row in rows:
+        code = lab.table3_row_of(row.labels, previous)
+        codes.append(code)
+        previous = code or previous
+    known = [(i, T3_ORDER[c]) for i, c in enumerate(codes) if c is not None]
+    for i, code in enumerate(codes):
+        if code is not None or not rows[i].values or not rows[i].labels:
+            continue
+        low = max((order for j, order in known if j < i), default=0)
+        high = min((order for j, order in known if j > i), default=len(T3_ORDER) + 1)
+        between = tuple(c for c, order in T3_ORDER.items() if low < order < high)
+        codes[i] = lab.resembling_row(" ".join(rows[i].labels[-2:]), between)
+    return codes
 
 
 def _drop_blank_group_row(read: dict[str, list[str]]) -> None:

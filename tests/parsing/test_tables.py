@@ -95,6 +95,27 @@ def test_one_line_pages_read_by_label_anchoring(layout, spacing):
     assert result.layout_hint == layout
 
 
+_TYPOS = (("本年新收", "本年新受"), ("国家秘密", "国家秘蜜"), ("第三方", "第叁方"),
+          ("大量反复", "大量返复"), ("结转下年度", "结专下年度"))
+_TEXT_FORMS = {"one_cell_per_line": fx.one_cell_per_line, "markdown": fx.markdown,
+               "space_separated": fx.space_separated,
+               "one_line": lambda report: fx.one_line(report, "glued")}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("form", _TEXT_FORMS)
+def test_a_misspelt_label_keeps_its_row(layout, form):
+    # Each typo hits the keyword a row is known by; the row is placed by table order and by
+    # resemblance to its printed label.
+    report = fx.known_report(layout)
+    text = _TEXT_FORMS[form](report)
+    for right, wrong in _TYPOS:
+        text = text.replace(right, wrong)
+    result = extract_tables(text, [])
+    expected = {(t, row, col, value) for t, row, col, value, _ in report.expected() if t == 3}
+    assert {c for c in _values(result) if c[0] == 3} == expected
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_rows_and_table2_values_per_layout(layout):
     result = extract_tables(fx.one_cell_per_line(fx.known_report(layout)), [])
