@@ -96,7 +96,7 @@ def table3_row_of(labels: list[str], previous: str | None) -> str | None:
 
 
 # --- Table 2 ------------------------------------------------------------------------------
-ITEM_MARKER = re.compile(r"第二十条第?\(?([一二三四五六七八九十]+)\)?项")
+ITEM_MARKER = re.compile(r"第二十条\s*第?\s*\(?\s*([一二三四五六七八九十]+)\s*\)?\s*项")
 
 _TABLE2_COLUMNS = _compile((
     ("issued", r"制发"),

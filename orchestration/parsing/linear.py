@@ -45,7 +45,7 @@ _T3_OPENERS = re.compile(r"申请人情况|本年新收")
 _T4_OPENER = re.compile(r"行政(?:法)?复议|复议后起诉")
 _T4_WINDOW = 500
 _END = re.compile(r"五[、.]|存在的主要问题")
-_TABLE2_OPENER = re.compile(r"第二十条第")
+_TABLE2_OPENER = re.compile(r"第二十条\s*第")
 _TABLE2_CELL = re.compile(rf"[\d\s.,+{_NULLS}]*(?:万元|元)?")
 _TABLE2_MAX_TAIL = 8
 _SPACES = re.compile(r"[ \t\n\r\u00a0\u3000]+")
@@ -129,20 +129,23 @@ def _tokens(cells: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)  # runs repeat heavily ('0000000' is most rows of most reports)
-def _row_candidates(tokens: tuple[str, ...], groups: int, width: int) -> tuple[list[tuple[int, ...]], bool]:
+def _row_candidates(tokens: tuple[str, ...], groups: int, width: int) -> tuple[list[tuple[int, ...]], str | None]:
     """Splits of a glued row (or Table 4's run) into `groups` totalled groups: exact ones with
     the source's spaces as boundaries, else ignoring them, else the splits that break the fewest
-    sums with parts within their totals. Returns (candidates, breaks_a_sum)."""
+    sums with parts within their totals. Returns (candidates, why): why is "broken" when the
+    candidates break a sum, "stopped" when the bounded search gave up, else None."""
     joined = ("".join(tokens),)
     for runs in (tokens, joined):
         exact = split_totalled(runs, groups, width)
         if exact:
-            return exact, False
+            return exact, None
     for runs in (tokens, joined):
         bounded, stopped = split_bounded(runs, groups, width)
-        if bounded and not stopped:
-            return fewest_broken(bounded), True
-    return [], False
+        if stopped:
+            return [], "stopped"
+        if bounded:
+            return fewest_broken(bounded), "broken"
+    return [], None
 
 
 def _read_table3(text: str, start: int) -> tuple[TablesResult, int]:
@@ -164,11 +167,14 @@ def _read_table3(text: str, start: int) -> tuple[TablesResult, int]:
             known.update({(3, row.code, col): v for col, v in zip(T3_COLUMNS, values)})
             continue
         if len(tokens) < T3_WIDTH * 9 and all(map(is_digit_run, tokens)):
-            cands, broken = _row_candidates(tuple(tokens), 1, T3_WIDTH)
+            cands, why = _row_candidates(tuple(tokens), 1, T3_WIDTH)
             if cands:
                 glued[row.code] = (cands, " ".join(tokens))
-                if broken:
+                if why == "broken":
                     out.flags.append(broken_split_flag(f"table3.{row.code}"))
+                continue
+            if why == "stopped":
+                out.flags.append(f"glued_digits_search_stopped:table3.{row.code}")
                 continue
         out.flags.append("table3_row_width_mismatch")
     if glued:
@@ -219,15 +225,15 @@ def _read_table4(text: str, start: int) -> TablesResult:
     if not (len(tokens) < len(T4_KEYS) and all(map(is_digit_run, tokens))):
         out.flags.append("table4_width_mismatch")
         return out
-    cands, broken = _row_candidates(tuple(tokens), len(TABLE4_GROUPS), T4_WIDTH)
+    cands, why = _row_candidates(tuple(tokens), len(TABLE4_GROUPS), T4_WIDTH)
     if not cands:
-        out.flags.append("table4_width_mismatch")
+        out.flags.append("glued_digits_search_stopped:table4" if why == "stopped" else "table4_width_mismatch")
         return out
     raw = " ".join(tokens)
     groups = range(len(TABLE4_GROUPS)) if len(cands) == 1 else agreed_groups(cands, T4_WIDTH)
     if len(cands) > 1:
         out.flags.append(ambiguous_flag("table4", len(cands)))
-    if broken:
+    if why == "broken":
         out.flags.append(broken_split_flag("table4"))
     for g in groups:
         keys = T4_KEYS[g * T4_WIDTH:(g + 1) * T4_WIDTH]
