@@ -162,6 +162,14 @@ TABLE2_BLOCKS: tuple[Table2Block, ...] = (
                 (("procurement_items", "采购项目数量"), ("procurement_amount", "采购总金额"))),
 )
 
+def table2_columns_of(row: str, layout: str | None) -> tuple[str, ...]:
+    """The columns a Table 2 row has in `layout`, in printed order; () for an unknown layout."""
+    for block in TABLE2_BLOCKS:
+        if block.layout == layout and any(code == row for code, _ in block.rows):
+            return tuple(code for code, _ in block.columns)
+    return ()
+
+
 # Every (layout, row, column) the printed Table 2 has.
 TABLE2_CELLS: frozenset[tuple[str, str, str]] = frozenset(
     (b.layout, row, col) for b in TABLE2_BLOCKS for row, _ in b.rows for col, _ in b.columns

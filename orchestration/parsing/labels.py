@@ -9,7 +9,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from .codes import TABLE3_ROWS, table3_row_codes
+from .codes import TABLE3_ROWS, table2_columns_of, table3_row_codes
 
 _NOISE = re.compile(r"[\s\u00a0\u3000\"'“”‘’「」『』]+")
 
@@ -128,6 +128,25 @@ TABLE2_2021_COLUMNS = frozenset({"issued", "abolished", "in_force", "amount_10k_
 TABLE2_2019_COLUMNS = frozenset({"newly_made", "newly_published", "published_total",
                                  "previous_year_items", "change", "procurement_items",
                                  "procurement_amount"})
+
+
+def table2_layout(columns: set[str]) -> str | None:
+    """The layout Table 2's header words show: 本年制发件数 … (2021) or 本年新制作数量 … (2019)."""
+    if columns & TABLE2_2021_COLUMNS:
+        return "2021"
+    if columns & TABLE2_2019_COLUMNS:
+        return "2019"
+    return None
+
+
+def table2_row_columns(row: str, layout: str | None, read: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The columns a Table 2 row's values go to: the header read, in the layout's printed order
+    when it holds the same columns (converters scramble header cells, never a row's values);
+    the layout's columns when no header was read."""
+    printed = table2_columns_of(row, layout)
+    if not read or set(read) == set(printed):
+        return printed
+    return tuple(read)
 
 
 def _first(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> str | None:

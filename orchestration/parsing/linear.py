@@ -245,14 +245,10 @@ def _read_table4(text: str, start: int) -> TablesResult:
 
 
 # --- Table 2 --------------------------------------------------------------------------------
-def _block_rows(layout: str | None) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Item numeral (一, 五 …) → (row codes, column codes) of the layout's Table 2 blocks."""
-    found = {}
-    for block in TABLE2_BLOCKS:
-        if block.layout == layout:
-            numeral = lab.ITEM_MARKER.search(block.item)[1]
-            found[numeral] = (tuple(c for c, _ in block.rows), tuple(c for c, _ in block.columns))
-    return found
+def _block_rows(layout: str | None) -> dict[str, tuple[str, ...]]:
+    """Item numeral (一, 五 …) → the row codes of the layout's Table 2 block of that item."""
+    return {lab.ITEM_MARKER.search(block.item)[1]: tuple(c for c, _ in block.rows)
+            for block in TABLE2_BLOCKS if block.layout == layout}
 
 
 def _keywords(text: str, start: int, stop: int) -> list[tuple[str, str, int, int]]:
@@ -297,12 +293,12 @@ def _read_table2(text: str, stop: int) -> TablesResult:
              for i, m in enumerate(markers)]
     blocks = [(numeral, _keywords(text, s, e)) for numeral, s, e in spans]
     columns_seen = {code for _, hits in blocks for kind, code, _, _ in hits if kind == "column"}
-    layout = _table2_layout(columns_seen)
+    layout = lab.table2_layout(columns_seen)
     rows_of = _block_rows(layout)
     seen: set[str] = set()
     for numeral, hits in blocks:
-        allowed, default_columns = rows_of.get(numeral, ((), ()))
-        columns = tuple(code for kind, code, _, _ in hits if kind == "column") or default_columns
+        allowed = rows_of.get(numeral, ())
+        read = tuple(code for kind, code, _, _ in hits if kind == "column")
         for i, (kind, code, _, end) in enumerate(hits):
             if kind != "row" or code not in allowed or code in seen:
                 continue
@@ -310,6 +306,7 @@ def _read_table2(text: str, stop: int) -> TablesResult:
             tail = re.match(rf"[^\d{_NULLS}]{{0,{_TABLE2_MAX_TAIL}}}", text[end:next_start])[0]
             cell_text = _TABLE2_CELL.match(text, end + len(tail), next_start)[0]
             seen.add(code)
+            columns = lab.table2_row_columns(code, layout, read)
             cells, flag = _table2_cells(code, columns, cell_text)
             out.cells += cells
             if flag:
@@ -318,14 +315,6 @@ def _read_table2(text: str, stop: int) -> TablesResult:
                 out.repairs.append("glued_digits_split")
     out.layout_hint = layout
     return out
-
-
-def _table2_layout(columns: set[str]) -> str | None:
-    if columns & lab.TABLE2_2021_COLUMNS:
-        return "2021"
-    if columns & lab.TABLE2_2019_COLUMNS:
-        return "2019"
-    return None
 
 
 # --- entry point ----------------------------------------------------------------------------

@@ -367,28 +367,12 @@ def _table4(rows: list[Row]) -> _Out:
 
 
 # --- Table 2 --------------------------------------------------------------------------------
-def _default_columns(row: str, layout: str | None) -> list[str]:
-    """The printed columns of a row when its header was not read; only with a known layout."""
-    for block in TABLE2_BLOCKS:
-        if block.layout == layout and any(code == row for code, _ in block.rows):
-            return [code for code, _ in block.columns]
-    return []
-
-
-def _table2_layout(columns: set[str]) -> str | None:
-    if columns & lab.TABLE2_2021_COLUMNS:
-        return "2021"
-    if columns & lab.TABLE2_2019_COLUMNS:
-        return "2019"
-    return None
-
-
 def _table2(rows: list[Row]) -> tuple[_Out, str | None]:
     """Each row's values go to the columns of the header read last; a 第二十条 item marker or a
     header after a data row starts a new header."""
     out = _Out()
     headers_seen = {c for row in rows for c in map(lab.table2_column, row.labels) if c}
-    layout = _table2_layout(headers_seen)
+    layout = lab.table2_layout(headers_seen)
     columns: list[str] = []
     closed = False
     seen: set[tuple[str, str]] = set()
@@ -406,7 +390,7 @@ def _table2(rows: list[Row]) -> tuple[_Out, str | None]:
         if code is None:
             continue
         closed = True
-        cols = columns or _default_columns(code, layout)
+        cols = lab.table2_row_columns(code, layout, columns)
         vals = _fit(row.values, len(cols)) if cols else None
         if vals is None:
             out.flags.append("table2_row_width_mismatch")

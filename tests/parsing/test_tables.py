@@ -95,6 +95,18 @@ def test_one_line_pages_read_by_label_anchoring(layout, spacing):
     assert result.layout_hint == layout
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_table2_header_cells_scrambled_by_a_converter(layout):
+    # A converter may reorder a header row's cells, never a row's values: the layout's printed
+    # column order holds when the header names the same columns.
+    report = fx.known_report(layout)
+    text = fx.markdown(report)
+    for block in report.table2:
+        printed = "| " + " | ".join(["信息内容", *block.headers]) + " |"
+        text = text.replace(printed, "| " + " | ".join(["信息内容", *reversed(block.headers)]) + " |")
+    assert _cells(extract_tables(text, [])) == report.expected()
+
+
 _TYPOS = (("本年新收", "本年新受"), ("国家秘密", "国家秘蜜"), ("第三方", "第叁方"),
           ("大量反复", "大量返复"), ("结转下年度", "结专下年度"))
 _TEXT_FORMS = {"one_cell_per_line": fx.one_cell_per_line, "markdown": fx.markdown,
