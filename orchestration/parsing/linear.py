@@ -49,11 +49,8 @@ _TABLE2_OPENER = re.compile(r"第二十条\s*第")
 _TABLE2_CELL = re.compile(rf"[\d\s.,+{_NULLS}]*(?:万元|元)?")
 _TABLE2_MAX_TAIL = 8
 _SPACES = re.compile(r"[ \t\n\r\u00a0\u3000]+")
-# A line break of a wrapped text: inside a label it is nothing ('国家\n秘密'); only between two
-# digits may it separate cells, and there it counts as a space.
 # Markdown's pipes separate cells like spaces; its header rule row (|---|:--:|) is no cell.
 _MARKDOWN_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?")
-_BREAK = re.compile(r"\s*[\r\n]+\s*")
 
 
 @dataclass(slots=True)
@@ -318,16 +315,26 @@ def _read_table2(text: str, stop: int) -> TablesResult:
 
 
 # --- entry point ----------------------------------------------------------------------------
-def _unwrap(m: re.Match[str]) -> str:
-    text, start, end = m.string, m.start(), m.end()
-    between_digits = start > 0 and end < len(text) and text[start - 1].isdigit() and text[end].isdigit()
-    return " " if between_digits else ""
+def _unwrapped(text: str) -> str:
+    """The text as one line. A line break of a wrapped text is nothing inside a label
+    ('国家\n秘密'); only between two digits may it separate cells, and there it is a space."""
+    lines = [line.strip() for line in text.splitlines()]
+    out = [lines[0]] if lines else []
+    for line in lines[1:]:
+        if not line:
+            continue
+        if out and out[-1] and out[-1][-1].isdigit() and line[0].isdigit():
+            out.append(" ")
+        out.append(line)
+    return "".join(out)
 
 
 def read_tables(text: str) -> dict[int, TablesResult]:
     """Tables 2, 3 and 4 read from running text. Table 3 is read at each place its opening
     words occur and the reading with the most rows wins (the words also occur in prose)."""
-    text = _BREAK.sub(_unwrap, _MARKDOWN_RULE.sub(" ", text)).replace("|", " ")
+    if "---" in text:
+        text = _MARKDOWN_RULE.sub(" ", text)
+    text = _unwrapped(text).replace("|", " ")
     masked = _ORDINAL.sub(_MASK, text)
     best: tuple[int, TablesResult, int, int] | None = None
     for start in _table3_starts(masked):
