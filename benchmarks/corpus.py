@@ -12,11 +12,18 @@ gives the same bytes. What is in it, and why:
   separated rows, glued digit runs, markdown, PDF, DOCX; UTF-8, GB18030 and Big5; traditional
   characters with pinyin annotations; portal chrome; "/" and "—" for unfilled cells, full-width
   digits, thousands separators, label variants (合计, missing 序号, full-width brackets);
+- the shapes of the real scraped pages (../shared/real-reports/raw): the archive's one-line page
+  (metadata header, then the whole body on one line, cells glued in the spacings real pages
+  use), and markdown as PDF converters leave it (values on their own row, wrapped labels,
+  scrambled header cells); misprinted labels (钩稽, 行政法复议, 三三、, 不子公开, 其他 without 3.,
+  a dropped or swapped character) in the text forms, named in the ground truth (`label_typos`);
 - a few reports break one arithmetic rule on purpose (ground truth names it), because a broken
   rule is a finding the pipeline must record, never a reason to drop the report.
 
 Ground truth carries every Table 2/3/4 cell (value or null). Templates carry none: their
-placeholders are not data. CLI: python -m benchmarks.corpus OUT_DIR -n 1000 --seed 1
+placeholders are not data. A glued run is printed glued only where a reader could split it
+(benchmarks/readings.py); a run that several splits would fit is printed spaced, so the truth
+never holds a split the page does not fix. CLI: python -m benchmarks.corpus OUT_DIR -n 1000 --seed 1
 """
 from __future__ import annotations
 
@@ -27,15 +34,19 @@ import io
 import json
 import os
 import random
+import re
 import sys
 import zipfile
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
+from datetime import date, timedelta
+from functools import lru_cache, partial
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from benchmarks import readings
 
 LATEST_YEAR = 2024
 FIRST_YEAR = 2014
@@ -50,13 +61,23 @@ RULES = (
 BROKEN_SHARE = 0.05
 
 # Rendering forms of reports with tables, and their shares (PDF and DOCX are slow to make and
-# to read, and a small share of what is scraped).
+# to read, and a small share of what is scraped). Portal pages arrive as HTML or as the archive's
+# text dump of the page, which flattens the body onto one line: every real scraped report with
+# tables is one (../shared/real-reports), so that form is the biggest share of the text forms.
 TABLE_FORMS = (
-    ("html", 0.40), ("text_cells", 0.18), ("text_rows", 0.11), ("text_glued", 0.02),
-    ("markdown", 0.09), ("html_gb18030", 0.08), ("traditional_pinyin", 0.03),
-    ("traditional_big5", 0.03), ("pdf", 0.02), ("docx", 0.02), ("text_cells_gb18030", 0.02),
+    ("html", 0.29), ("text_oneline", 0.30), ("text_cells", 0.10), ("text_rows", 0.06),
+    ("text_glued", 0.02), ("markdown", 0.04), ("pdf_markdown", 0.04), ("html_gb18030", 0.05),
+    ("traditional_pinyin", 0.02), ("traditional_big5", 0.02), ("pdf", 0.02), ("docx", 0.02),
+    ("text_cells_gb18030", 0.02),
 )
-PROSE_FORMS = (("html", 0.55), ("txt", 0.30), ("txt_gb18030", 0.08), ("traditional_pinyin", 0.07))
+PROSE_FORMS = (("html", 0.40), ("text_oneline", 0.30), ("txt", 0.15), ("txt_gb18030", 0.08),
+               ("traditional_pinyin", 0.07))
+# Forms whose cells run together on the page: their runs are split by the reader of readings.py.
+GLUED_FORMS = frozenset({"text_glued", "text_oneline"})
+# Forms the parser gets as plain text (txt or md), where a misprinted label reaches it as printed.
+TEXT_TABLE_FORMS = frozenset(f for f, _ in TABLE_FORMS if f not in ("pdf", "docx") and not f.startswith("html"))
+# Share of text-form reports with tables whose labels carry misprints (3 of the 10 real ones do).
+MISPRINT_SHARE = 0.3
 
 
 # ---------------------------------------------------------------- the printed layout
@@ -101,6 +122,7 @@ _T3_OTHER = {
 }
 _T3_TAIL = ((None, "(七)总计", "total_handled"), (None, "四、结转下年度继续办理", "carried_forward"))
 T3_MAJOR = "三、本年度办理结果"
+T3_NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
 T3_INTAKE = ("new_received", "carried_over")
 
 
@@ -108,9 +130,20 @@ def t3_rows(layout: str) -> tuple[tuple[str | None, str, str], ...]:
     return _T3_HEAD + _T3_OTHER[layout] + _T3_TAIL
 
 
-def t3_outcomes(layout: str) -> list[str]:
-    return [code for _, _, code in t3_rows(layout)
-            if code not in ("new_received", "carried_over", "total_handled", "carried_forward")]
+@lru_cache(maxsize=2)
+def t3_outcomes(layout: str) -> tuple[str, ...]:
+    return tuple(code for _, _, code in t3_rows(layout)
+                 if code not in ("new_received", "carried_over", "total_handled", "carried_forward"))
+
+
+def t3_columns_hold(rows: dict[str, tuple[int, ...]], layout: str) -> bool:
+    """Table 3's rules across rows, in every column: the outcome rows add up to (七)总计, and
+    一 + 二 = 三(七) + 四."""
+    outcomes = t3_outcomes(layout)
+    return all(sum(rows[code][c] for code in outcomes) == rows["total_handled"][c]
+               and rows["new_received"][c] + rows["carried_over"][c]
+               == rows["total_handled"][c] + rows["carried_forward"][c]
+               for c in range(len(T3_COLUMNS)))
 
 
 # Table 2 blocks: (item marker, [(header label, column code)], [(row label, row code)]).
@@ -226,6 +259,7 @@ class Report:
     t3: dict[str, list[int | None]] = field(default_factory=dict)  # code -> 7 cells
     t4: dict[str, list[int]] = field(default_factory=dict)  # group -> 5 cells
     publish_date: str = ""
+    label_typos: list[str] = field(default_factory=list)  # kinds of misprint the file carries
 
 
 def _pick(rng: random.Random, shares: tuple[tuple[str, float], ...]) -> str:
@@ -374,8 +408,6 @@ def _plan_agency(seed: int, index: int, combo: tuple[int, int], budget: int) -> 
         if rng.random() < BROKEN_SHARE:
             r.broken_rule = rng.choice(RULES)
             break_rule(rng, r)
-            if r.form == "text_glued":  # a glued run is split by the rules it would break
-                r.form = "text_rows"
         carried = r.t3["carried_forward"][:6]
     return reports
 
@@ -393,30 +425,44 @@ class Style:
     keep_numbers: bool  # labels keep their 序号 (1. 2. ...)
     chrome: bool
     blank_lines: bool
+    blank_rows: tuple[str, ...] = ()  # rows of zeros printed as a bare label (one-line pages)
 
 
 def style_for(rng: random.Random, report: Report) -> Style:
-    glued = report.form == "text_glued"
+    glued = report.form in GLUED_FORMS
     return Style(
-        thousands=rng.random() < 0.5,
+        # Glued runs are plain digits on real pages: a separator would be read as a cell boundary.
+        thousands=not glued and rng.random() < 0.5,
         fullwidth=report.form in ("text_cells", "text_rows") and rng.random() < 0.1,
         null_marker=rng.choice(("/", "—", "-", "无")),
         # Glued runs are split by the arithmetic, which unfilled cells would leave undecidable.
         blank_zeros=not glued and report.broken_rule is None and rng.random() < 0.05,
         total_word=rng.choice(("总计", "总计", "合计")),
-        brackets=rng.choice(("()", "()", "（）")),
+        # The archive's text dumps keep the pages' full-width brackets.
+        brackets="（）" if report.form == "text_oneline" else rng.choice(("()", "()", "（）")),
         keep_numbers=rng.random() < 0.85,
         chrome=rng.random() < 0.7,
         blank_lines=rng.random() < 0.5,
+        blank_rows=_blank_rows(rng, report) if report.form == "text_oneline" else (),
     )
+
+
+def _blank_rows(rng: random.Random, report: Report) -> tuple[str, ...]:
+    """A few outcome rows of zeros that the page prints as a label with no digits at all (real
+    002's (六)2 and 3): whole rows unfilled, so no glued run loses its cell count."""
+    if not report.t3 or rng.random() >= 0.15:
+        return ()
+    zeros = [code for code in t3_outcomes(report.layout) if not any(report.t3[code])]
+    return tuple(rng.sample(zeros, min(len(zeros), rng.randint(1, 3))))
 
 
 def apply_blank_zeros(report: Report, style: Style) -> None:
     """Unfilled outcome cells are null in the ground truth: the report printed no number."""
-    if not style.blank_zeros:
-        return
-    for code in t3_outcomes(report.layout):
-        report.t3[code] = [None if v == 0 and i < 6 else v for i, v in enumerate(report.t3[code])]
+    if style.blank_zeros:
+        for code in t3_outcomes(report.layout):
+            report.t3[code] = [None if v == 0 and i < 6 else v for i, v in enumerate(report.t3[code])]
+    for code in style.blank_rows:
+        report.t3[code] = [None] * len(T3_COLUMNS)
 
 
 def fmt(value: int | float | None, style: Style) -> str:
@@ -460,6 +506,12 @@ def prose(rng: random.Random, agency: str, year: int, paragraphs: int) -> list[s
         out.append(template.format(y=year, a=agency, n1=rng.randint(20, 3000), n2=rng.randint(1, 60),
                                    n3=rng.randint(1, 30), n4=rng.randint(1000, 900000)))
     return out
+
+
+def signing_date(report: Report) -> str:
+    """The date under the signature, as reports print it (2024年1月20日)."""
+    year, month, day = report.publish_date.split("-")
+    return f"{year}年{int(month)}月{int(day)}日"
 
 
 def title_of(report: Report) -> str:
@@ -526,42 +578,49 @@ def body_lines(report: Report, rng: random.Random, style: Style, tables: dict[in
     lines += [SECTIONS[2], *tables.get(3, [])]
     lines += [SECTIONS[3], *tables.get(4, [])]
     lines += [SECTIONS[4], rng.choice(_PROBLEMS), SECTIONS[5], rng.choice(_OTHERS)]
-    lines += [name, f"{report.publish_date[:4]}年{int(report.publish_date[5:7])}月{int(report.publish_date[8:])}日"]
+    lines += [name, signing_date(report)]
     return lines
 
 
 def text_tables(report: Report, style: Style, form: str) -> dict[int, list[str]]:
     if form == "text_cells":
-        t3 = ["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", *t3_header(style)]
+        t3 = [T3_NOTE, *t3_header(style)]
         for major, group, text, cells in t3_printed(report, style):
             t3 += [x for x in (major, group) if x] + [text, *cells]
         return {2: t2_lines_cells(report, style), 3: t3, 4: [*T4_HEADER, *t4_cells(report, style)]}
-    sep = "" if form == "text_glued" else " "
     t2 = []
     for item, headers, rows in T2_BLOCKS[report.layout]:
         t2 += [item, " ".join(["信息内容", *(h for h, _ in headers)])]
         t2 += [" ".join([row_label, *(fmt(report.t2[(row, col)], style) for _, col in headers)]) for row_label, row in rows]
+    codes = [code for _, _, code in t3_rows(report.layout)]
+    if form == "text_glued":  # each row's seven cells and Table 4's fifteen as one run
+        runs, t4 = t3_runs(report, style, dict.fromkeys(codes, (7,))), t4_run(report, style, (15,))
+    else:
+        runs = {code: cells for code, (*_, cells) in zip(codes, t3_printed(report, style))}
+        t4 = t4_cells(report, style)
     t3 = [" ".join(t3_header(style))]
-    for major, group, text, cells in t3_printed(report, style):
-        t3.append(" ".join([x for x in (major, group) if x] + [text, sep.join(cells)]))
-    return {2: t2, 3: t3, 4: [" ".join(T4_HEADER), sep.join(t4_cells(report, style))]}
+    for code, (major, group, text, _) in zip(codes, t3_printed(report, style)):
+        t3.append(" ".join([x for x in (major, group) if x] + [text, *runs[code]]))
+    return {2: t2, 3: t3, 4: [" ".join(T4_HEADER), " ".join(t4)]}
+
+
+def _md(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+_MD_T4_HEAD = (_md(["行政复议", "", "", "", "", "行政诉讼"]), _md(["---"] * 6), _md(list(T4_HEADER[2:])))
 
 
 def markdown_tables(report: Report, style: Style) -> dict[int, list[str]]:
-    def md(cells) -> str:
-        return "| " + " | ".join(cells) + " |"
-
     t2 = []
     for item, headers, rows in T2_BLOCKS[report.layout]:
-        t2 += [md([item]), md(["信息内容", *(h for h, _ in headers)]), md(["---"] * (1 + len(headers)))]
-        t2 += [md([row_label, *(fmt(report.t2[(row, col)], style) for _, col in headers)]) for row_label, row in rows]
-    t3 = [md(["申请人情况", "", "", "自然人", "法人或其他组织", "", "", "", "", style.total_word]), md(["---"] * 10),
-          md(["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""])]
+        t2 += [_md([item]), _md(["信息内容", *(h for h, _ in headers)]), _md(["---"] * (1 + len(headers)))]
+        t2 += [_md([row_label, *(fmt(report.t2[(row, col)], style) for _, col in headers)]) for row_label, row in rows]
+    t3 = [_md(["申请人情况", "", "", "自然人", "法人或其他组织", "", "", "", "", style.total_word]), _md(["---"] * 10),
+          _md(["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""])]
     for major, group, text, cells in t3_printed(report, style):
-        t3.append(md([major or "", group or "", text, *cells]))
-    t4 = [md(["行政复议", "", "", "", "", "行政诉讼"]), md(["---"] * 6), md(list(T4_HEADER[2:])),
-          md(t4_cells(report, style))]
-    return {2: t2, 3: t3, 4: t4}
+        t3.append(_md([major or "", group or "", text, *cells]))
+    return {2: t2, 3: t3, 4: [*_MD_T4_HEAD, _md(t4_cells(report, style))]}
 
 
 # The three label columns of Table 3 as the templates merge them: intake rows span all three;
@@ -621,7 +680,7 @@ def html_tables(report: Report, style: Style) -> dict[int, list[str]]:
             t2.append("<tr>" + _td(row_label) + "".join(_td(fmt(report.t2[(row, c)], style)) for _, c in headers) + "</tr>")
     t2.append("</table>")
     t3 = ['<table border="1" cellspacing="0">',
-          "<tr>" + _td("(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)申请人情况", 2, 3)
+          "<tr>" + _td(T3_NOTE + "申请人情况", 2, 3)
           + _td("自然人", 2) + _td("法人或其他组织", colspan=5) + _td(style.total_word, 2) + "</tr>",
           "<tr>" + "".join(_td(h) for h in t3_header(style)[4:]) + "</tr>"]
     for labels, cells in t3_label_cells(report, style):
@@ -643,6 +702,316 @@ def html_page(title: str, lines: list[str], head: list[str], foot: list[str], ch
             f'<div class="article">\n{body}\n</div>\n'
             f'<div class="footer">{"".join(f"<p>{escape(f)}</p>" for f in foot)}</div>'
             "<script>var _hmt = _hmt || [];</script></body></html>\n")
+
+
+# ---------------------------------------------------------------- glued runs
+
+def _tokens(cells: list[str], sizes: tuple[int, ...]) -> list[str]:
+    """The cells run together in tokens of `sizes` cells each: ['2','0','0'], (1, 2) -> ['2', '00']."""
+    out, start = [], 0
+    for size in sizes:
+        out.append("".join(cells[start:start + size]))
+        start += size
+    return out
+
+
+def _glueable(cells: list[str]) -> bool:
+    # Only plain digits run together on real pages; a sign, a decimal point or a null marker
+    # keeps its spaces (and glued, would make the run unreadable).
+    return all(c.isascii() and c.isdigit() for c in cells)
+
+
+def readable_runs(printed: dict[str, list[str]], sizes: dict[str, tuple[int, ...]],
+                  truth: dict[str, list], width: int | None, joint_rule) -> dict[str, list[str]]:
+    """Each row's tokens, its cells glued as `sizes` says, except where a reader could not then
+    settle the split (readings.unsettled): those rows are printed spaced, so the truth never
+    holds a split the page does not fix. A row with every cell unfilled prints no digits.
+    `width` is the row's (or Table 4 group's) totalled width, None for Table 2's rows."""
+    tokens: dict[str, list[str]] = {}
+    candidates: dict[str, list[tuple] | None] = {}
+    for code, cells in printed.items():
+        values = truth[code]
+        if all(v is None for v in values):
+            tokens[code], candidates[code] = [], [(0,) * len(values)]
+        elif _glueable(cells):
+            tokens[code] = _tokens(cells, sizes[code])
+            # A row breaking its own total (on purpose) is split by the digits alone.
+            totalled = width if width is not None and readings.totals_hold(values, width) else None
+            candidates[code] = readings.candidates(tokens[code], len(cells), totalled)
+        else:
+            tokens[code], candidates[code] = list(cells), [tuple(0 if v is None else v for v in values)]
+    for code in readings.unsettled(candidates, joint_rule):
+        tokens[code] = list(printed[code])
+    return tokens
+
+
+def t3_runs(report: Report, style: Style, sizes: dict[str, tuple[int, ...]]) -> dict[str, list[str]]:
+    """Table 3's rows as readable glued runs. The column rules settle rows only when the report
+    keeps them: a reader assuming a broken rule would pick a wrong split."""
+    codes = [code for _, _, code in t3_rows(report.layout)]
+    printed = {code: cells for code, (*_, cells) in zip(codes, t3_printed(report, style))}
+    values = {code: tuple(0 if v is None else v for v in report.t3[code]) for code in codes}
+    joint = partial(t3_columns_hold, layout=report.layout) if t3_columns_hold(values, report.layout) else None
+    return readable_runs(printed, sizes, report.t3, len(T3_COLUMNS), joint)
+
+
+def t4_run(report: Report, style: Style, sizes: tuple[int, ...]) -> list[str]:
+    """Table 4's fifteen cells as one readable run (its groups' totals settle the split)."""
+    values = [v for g in T4_GROUPS for v in report.t4[g]]
+    return readable_runs({"t4": t4_cells(report, style)}, {"t4": sizes}, {"t4": values}, len(T4_COLUMNS), None)["t4"]
+
+
+# ---------------------------------------------------------------- the archive's one-line page
+
+# How real one-line pages space a Table 3 row's seven cells (cells per token): '1000001'
+# (002-006), '0 0 0 0 0 00' (001), '20 0 0 0 02' (014), '2100000 21' (007), '1 0 0 0 0 0 1'
+# (015); a report's shares follow those counts (6 of the 10 glue whole rows).
+T3_SPACINGS = ((7,), (1, 1, 1, 1, 1, 2), (2, 1, 1, 1, 2), (6, 1), (1,) * 7)
+T3_SPACING_SHARES = (0.55, 0.15, 0.1, 0.1, 0.1)
+# A row keeps its report's spacing this often, else takes any (007 and 016 mix them).
+T3_SPACING_KEPT = 0.85
+_ONELINE_INTRO = ("根据《中华人民共和国政府信息公开条例》(以下简称《条例》)要求,结合工作实际,编制本报告。"
+                  "本报告所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。")
+
+
+def _space(rng: random.Random, share: float = 0.1) -> str:
+    """A stray space, where real one-line pages sometimes have one."""
+    return " " if rng.random() < share else ""
+
+
+def _t3_spacings(rng: random.Random, codes: list[str]) -> dict[str, tuple[int, ...]]:
+    main = rng.choices(T3_SPACINGS, T3_SPACING_SHARES)[0]
+    return {code: main if rng.random() < T3_SPACING_KEPT else rng.choice(T3_SPACINGS) for code in codes}
+
+
+def _t4_spacing(rng: random.Random) -> tuple[int, ...]:
+    """Table 4's fifteen cells: one run ('315090000000000', 002-007), spaced (015), or glued in
+    ones and twos ('00 0 00 0 0 0 00 0 0 0 00', 001 and 014)."""
+    kind = rng.random()
+    if kind < 0.6:
+        return (15,)
+    if kind < 0.75:
+        return (1,) * 15
+    sizes: list[int] = []
+    while sum(sizes) < 15:
+        sizes.append(min(rng.choice((1, 2)), 15 - sum(sizes)))
+    return tuple(sizes)
+
+
+def oneline_t2(report: Report, style: Style, rng: random.Random) -> str:
+    """'第二十条第（一）项信息内容本年制发件数…规章000行政规范性文件303第二十条…': values glued
+    after their row label, or spaced after it (015: '规章 0 0 0')."""
+    glued = rng.random() < 0.85
+    out = []
+    for item, headers, rows in T2_BLOCKS[report.layout]:
+        out += [label(item, style), "信息内容", *(label(h, style) for h, _ in headers)]
+        width = len(headers)
+        runs = readable_runs({row: [fmt(report.t2[(row, c)], style) for _, c in headers] for _, row in rows},
+                             {row: (width,) if glued else (1,) * width for _, row in rows},
+                             {row: [report.t2[(row, c)] for _, c in headers] for _, row in rows}, None, None)
+        out += [row_label + ("" if glued or not runs[row] else " ") + " ".join(runs[row]) for row_label, row in rows]
+    return "".join(out)
+
+
+def oneline_t3(report: Report, style: Style, rng: random.Random) -> str:
+    """The note and the header words running into each other, then each row's labels and its
+    run. The next label follows the last digit directly, so its 序号 sticks to it
+    ('…00000002.其他法律行政法规禁止公开')."""
+    codes = [code for _, _, code in t3_rows(report.layout)]
+    runs = t3_runs(report, style, _t3_spacings(rng, codes))
+    out = [label(T3_NOTE, style), *(word + _space(rng) for word in t3_header(style))]
+    for code, (major, group, text, _) in zip(codes, t3_printed(report, style)):
+        digits = " ".join(runs[code])
+        out.append("".join(x for x in (major, group, text) if x) + (_space(rng) + digits + _space(rng) if digits else ""))
+    return "".join(out)
+
+
+def oneline_t4(report: Report, style: Style, rng: random.Random) -> str:
+    return "".join(T4_HEADER) + _space(rng, 0.3) + " ".join(t4_run(report, style, _t4_spacing(rng)))
+
+
+def oneline_body(report: Report, rng: random.Random, style: Style) -> str:
+    """An annual report's body with its tables, run together as its one-line page prints it."""
+    name = report.agency.name
+    pieces = [title_of(report) + " "] if rng.random() < 0.5 else []  # 002-004 and 007 start without it
+    pieces += [_ONELINE_INTRO.format(y=report.year), SECTIONS[0], *prose(rng, name, report.year, rng.randint(2, 5))]
+    pieces += [SECTIONS[1], oneline_t2(report, style, rng)]
+    if rng.random() < 0.3:  # prose between Table 2 and section 三, as in 001 and 014
+        pieces.append(" (二)主动公开政府信息的主要类别 " + prose(rng, name, report.year, 1)[0])
+    pieces += [SECTIONS[2], oneline_t3(report, style, rng), SECTIONS[3], oneline_t4(report, style, rng)]
+    pieces += [SECTIONS[4], rng.choice(_PROBLEMS), SECTIONS[5], rng.choice(_OTHERS), f" {name} {signing_date(report)}"]
+    return "".join(pieces)
+
+
+def _archive_header(report: Report, rng: random.Random, title: str, stamp: str) -> str:
+    """The metadata block the archive writes above every page's text."""
+    owner = report.agency.name if report.agency else ""
+    parent = f"{report.agency.city or report.agency.province}人民政府" if report.agency else ""
+    # 发布机构 is not always the reporting organ: blank, or the government above it (001, 004, 006).
+    publisher = rng.choices((owner, "", parent), (0.7, 0.15, 0.15))[0]
+    doc_id = zlib.crc32(report.stem.encode()) % 1_000_000
+    folder = f"zwgk/zfxxgk/{zlib.crc32(owner.encode()):08x}/zfxxgknb/{report.publish_date[:7].replace('-', '')}"
+    # The link's date is the upload's, a few days off the 发布时间 now and then (007).
+    linked = date.fromisoformat(report.publish_date) + timedelta(days=rng.choice((0, 0, 0, 0, 1, 3, 9)))
+    site = f"www.gov{zlib.crc32((parent or owner).encode()) % 100_000:05d}.gov.cn"
+    return (f"标题: {title}\n发布时间: {stamp}\n文号: \n发布机构: {publisher}\n栏目: 政府信息公开年报\n"
+            f"原文链接: https://{site}/{folder}/t{linked:%Y%m%d}_{doc_id}.htm\n本地目录: {folder}/{doc_id}_{title}\n"
+            "页面链接与图片详见 links.tsv(同目录)\n==================== 正文 ====================\n")
+
+
+def oneline_page(report: Report, rng: random.Random, style: Style, body: str) -> str:
+    """The archive's text dump of a portal page (real-reports/raw/*.txt): its metadata header,
+    then the whole body, the page's chrome included, on one line with no line end."""
+    title = title_of(report)
+    stamp = f"{report.publish_date} {rng.randint(8, 19):02d}:{rng.randint(0, 59):02d}"
+    if style.chrome:
+        owner = report.agency.name if report.agency else "网络整理"
+        source = rng.choice(("", owner))
+        body = (f"当前位置： 首页政务公开政府信息公开{owner}政府信息公开年报 {title} 来源：{source} 时间：{stamp} --> "
+                f"微信 微博 QQ空间 全真版 文字版 文件下载 相关链接： {body} 附件下载")
+    return _archive_header(report, rng, title, stamp) + body
+
+
+# ---------------------------------------------------------------- markdown from a PDF converter
+
+# Share of Table 3 rows a converter lays out unusually (never two in a row, see _pdf_row_shape).
+PDF_ODD_ROW_SHARE = 0.3
+_LABEL_NUMBER = re.compile(r"^(?:\d\.|[(（][一二三四五六七][)）])")
+
+
+def _wrap_points(text: str) -> range:
+    """Where a label may break over two lines: inside its words, never inside its 序号."""
+    number = _LABEL_NUMBER.match(text)
+    return range((number.end() if number else 0) + 1, len(text))
+
+
+def _pdf_row_shape(rng: random.Random, labels: list[str], previous: str) -> str:
+    """How the converter lays out a Table 3 row: 'plain' (label and values in one row), the
+    values in an unlabelled row just after or just before the label's, the label wrapped over
+    two rows, or split over two cells. Two odd rows never touch, so an unlabelled row of
+    values always lies between its own label and a row holding its own values: a reader can
+    tell whose values it is."""
+    if previous != "plain" or rng.random() >= PDF_ODD_ROW_SHARE:
+        return "plain"
+    shapes = ["values_after", "values_before"]
+    if len(_wrap_points(labels[2])) > 0:
+        shapes.append("label_wrapped")
+        if not labels[1]:  # the group column is free to take the label's first half
+            shapes.append("label_in_two_cells")
+    return rng.choice(shapes)
+
+
+def _pdf_t3_row(rng: random.Random, labels: list[str], cells: list[str], shape: str) -> list[list[str]]:
+    blank, unlabelled = [""] * len(cells), ["", "", ""]
+    if shape == "plain":
+        return [[*labels, *cells]]
+    if shape == "values_after":
+        return [[*labels, *blank], [*unlabelled, *cells]]
+    if shape == "values_before":
+        return [[*unlabelled, *cells], [*labels, *blank]]
+    cut = rng.choice(_wrap_points(labels[2]))
+    head, tail = labels[2][:cut], labels[2][cut:]
+    if shape == "label_in_two_cells":
+        return [[labels[0], head, tail, *cells]]
+    rows = [[labels[0], labels[1], head, *blank], ["", "", tail, *blank]]
+    rows[rng.randrange(2)][3:] = cells  # the values sit level with either line of the label
+    return rows
+
+
+def _pdf_t3_header(rng: random.Random, style: Style) -> list[list[str]]:
+    """The applicant header as converters scramble it: its words slid left out of their merged
+    cells, run into one cell, or the narrow columns' words broken over two rows."""
+    words = t3_header(style)
+    first = (T3_NOTE + words[0]) if rng.random() < 0.5 else words[0]
+    kind = rng.random()
+    if kind < 1 / 3:
+        return [[first, *words[1:4]], ["---"] * 4, words[4:]]
+    if kind < 2 / 3:
+        return [[" ".join([first, *words[1:4]])], ["---"], [" ".join(words[4:])]]
+    narrow = words[4:]
+    return [[first, "", "", words[1], words[2], "", "", "", "", words[3]], ["---"] * 10,
+            ["", "", "", "", *(w[:-1] for w in narrow), ""], ["", "", "", "", *(w[-1] for w in narrow), ""]]
+
+
+def pdf_markdown_tables(report: Report, style: Style, rng: random.Random) -> dict[int, list[str]]:
+    """The tables as a PDF-to-markdown converter leaves them: Table 2 rows with fewer cells than
+    columns (blank cells dropped, or the values run into one cell), Table 3 with a scrambled
+    header and odd rows (_pdf_row_shape), Table 4's fifteen numbers in one row."""
+    t2 = []
+    for item, headers, rows in T2_BLOCKS[report.layout]:
+        t2 += [_md([item]), _md(["---"]), _md(["信息内容", *(h for h, _ in headers)])]
+        for row_label, row in rows:
+            values = [report.t2[(row, c)] for _, c in headers]
+            cells = [fmt(v, style) for v in values]
+            if all(v is None for v in values):
+                cells = []
+            elif len(cells) > 1 and rng.random() < 0.3:
+                cells = [" ".join(cells)]
+            t2.append(_md([row_label, *cells]))
+    t3 = [_md(r) for r in _pdf_t3_header(rng, style)]
+    shape = "plain"
+    for major, group, text, cells in t3_printed(report, style):
+        labels = [major or "", group or "", text]
+        shape = _pdf_row_shape(rng, labels, shape)
+        t3 += [_md(r) for r in _pdf_t3_row(rng, labels, cells, shape)]
+    t4_head = [*_MD_T4_HEAD] if rng.random() < 0.5 else [_md([" ".join(T4_HEADER)]), _md(["---"])]
+    return {2: t2, 3: t3, 4: [*t4_head, _md(t4_cells(report, style))]}
+
+
+# ---------------------------------------------------------------- misprinted labels
+
+# kind -> (as printed, as misprinted), from the real reports.
+_MISPRINTS = {
+    "gouji": ("勾稽", "钩稽"),
+    "xingzhengfa_fuyi": ("政府信息公开行政复议", "政府信息公开行政法复议"),  # 003
+    "double_numeral": (T3_MAJOR, "三" + T3_MAJOR),  # 005: 三三、本年度办理结果
+    "buzi_gongkai": ("不予公开", "不子公开"),
+    "unnumbered_other": ("3.其他", "其他"),  # 016
+}
+_CHAR_MISPRINTS = ("dropped_char", "swapped_chars")
+# A row label with fewer characters than this ((七)总计, 3.其他) is not given a character misprint.
+_CHAR_MISPRINT_MIN_CJK = 4
+
+
+def _cjk(text: str) -> list[int]:
+    return [i for i, ch in enumerate(text) if "\u4e00" <= ch <= "\u9fff"]
+
+
+def _misprint_char(rng: random.Random, text: str, kind: str) -> str:
+    """A label with one character dropped, or two neighbouring ones swapped. Only characters:
+    a digit or the dot of a 序号 is never touched, so no glued run changes."""
+    spots = _cjk(text)
+    if kind == "dropped_char":
+        i = rng.choice(spots)
+        return text[:i] + text[i + 1:]
+    i = rng.choice([i for i in spots if i + 1 in spots and text[i] != text[i + 1]])
+    return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+
+
+def misprints(rng: random.Random, report: Report, style: Style) -> list[tuple[str, str, str]]:
+    """One to three misprints for a report: (kind, as printed, as misprinted)."""
+    labels = [t for t in (label(text, style) for _, text, _ in t3_rows(report.layout))
+              if len(_cjk(t)) >= _CHAR_MISPRINT_MIN_CJK]
+    out = []
+    for kind in rng.sample([*_MISPRINTS, *_CHAR_MISPRINTS], rng.randint(1, 3)):
+        if kind in _MISPRINTS:
+            out.append((kind, *_MISPRINTS[kind]))
+        else:
+            text = rng.choice(labels)
+            out.append((kind, text, _misprint_char(rng, text, kind)))
+    return out
+
+
+def apply_misprints(text: str, chosen: list[tuple[str, str, str]]) -> tuple[str, list[str]]:
+    """The text with each misprint whose printed words occur exactly once (so it hits the label
+    meant, and one a form does not print, or splits over cells, is not claimed), and the kinds
+    applied."""
+    applied = []
+    for kind, printed, misprinted in chosen:
+        if text.count(printed) == 1:
+            text = text.replace(printed, misprinted)
+            applied.append(kind)
+    return text, sorted(applied)
 
 
 # ---------------------------------------------------------------- scripts and encodings
@@ -842,18 +1211,22 @@ def render(report: Report, seed: int) -> tuple[bytes, str, str, str]:
         lines = [title_of(report), *template_body()]
     elif not report.t3:  # free-form annual reports, work summaries, self-inspection reports
         lines = [title_of(report), *prose(rng, report.agency.name, report.year, rng.randint(4, 10)),
-                 report.agency.name, f"{report.publish_date[:4]}年{int(report.publish_date[5:7])}月{int(report.publish_date[8:])}日"]
+                 report.agency.name, signing_date(report)]
     elif form in ("pdf", "docx"):
         full = body_lines(report, rng, style, {}, rng.randint(50, 70))  # ~5 pages, as published
         split = full.index(SECTIONS[1])
         before, after = full[:split], full[full.index(SECTIONS[4]):]
         maker = pdf_bytes if form == "pdf" else docx_bytes
         return maker(report, style, before, after), form, "", "simplified"
+    elif form == "text_oneline":
+        lines = [oneline_body(report, rng, style)]
     else:
         if form.startswith("html"):
             tables = html_tables(report, style)
         elif form == "markdown":
             tables = markdown_tables(report, style)
+        elif form == "pdf_markdown":
+            tables = pdf_markdown_tables(report, style, rng)
         else:
             tables = text_tables(report, style, "text_cells" if form.startswith(("text_cells", "traditional_pinyin")) else
                                  "text_glued" if form == "text_glued" else "text_rows")
@@ -863,9 +1236,13 @@ def render(report: Report, seed: int) -> tuple[bytes, str, str, str]:
         charset = rng.choice(("gb2312", "gbk", "gb18030")) if encoding == "gb18030" else "utf-8"
         text = html_page(title_of(report), lines, head, foot, charset)
         extension = "html"
+    elif form == "text_oneline":  # a prose document's lines run on with a space between them
+        text, extension = oneline_page(report, rng, style, " ".join(lines)), "txt"
     else:
         text = _text_file([*head, *lines, *foot], style)
-        extension = "md" if form == "markdown" else "txt"
+        extension = "md" if form in ("markdown", "pdf_markdown") else "txt"
+    if report.t3 and form in TEXT_TABLE_FORMS and rng.random() < MISPRINT_SHARE:
+        text, report.label_typos = apply_misprints(text, misprints(rng, report, style))
     if style.fullwidth:
         text = text.translate(_FULLWIDTH)
     if form.startswith("traditional"):
@@ -907,6 +1284,7 @@ def write_report(report: Report, seed: int, landing: Path) -> dict:
         "agency": report.agency.name if report.agency else None,
         "is_template": report.is_template,
         "broken_rule": report.broken_rule,
+        "label_typos": report.label_typos,
         **_cells(report),
     }
 
