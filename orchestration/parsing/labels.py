@@ -196,6 +196,11 @@ _MARGIN = 0.15  # over the next best, or the match is not unique
 _SHORTEST = 4
 
 
+def opens_with_ordinal(label: str) -> bool:
+    """Whether a label starts a row of its own ('5.属于…', '(四)无法提供', '四、结转…')."""
+    return _ORDINAL_PREFIX.match(normalise(label)) is not None
+
+
 def _core(label: str) -> str:
     """The printed label of a row without its group label and ordinals: '属于国家秘密'."""
     return _ORDINAL_PREFIX.sub("", normalise(label.split(" ")[-1]))

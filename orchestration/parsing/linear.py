@@ -59,6 +59,7 @@ class _Anchor:
     start: int  # of the label's keyword
     end: int
     cells: str | None = None  # the row's cell text; None: the label is not followed by cells
+    ordinal_at: int | None = None  # where a digit right after the cells was taken for an ordinal
 
 
 # --- Table 3 --------------------------------------------------------------------------------
@@ -77,6 +78,8 @@ def _anchor_rows(text: str, start: int, layout: str) -> list[_Anchor]:
         m = _ROW_TEXT.match(text, row.end, stop)
         if len(m[1]) <= _MAX_TAIL:
             row.cells = m[2]
+            if m.end(2) < len(text) and text[m.end(2)] == _MASK:
+                row.ordinal_at = m.end(2)
     return found
 
 
@@ -145,11 +148,29 @@ def _row_candidates(tokens: tuple[str, ...], groups: int, width: int) -> tuple[l
     return [], None
 
 
-def _read_table3(text: str, start: int) -> tuple[TablesResult, int]:
-    """Table 3's cells from the rows anchored at `start`; also where the table's text ends."""
+def _read_row(tokens: list[str]) -> tuple[str, object]:
+    """One row's cells: ("cells", values) when printed one by one, ("glued", (candidates, why))
+    when its digits must be split, ("failed", flag) when they cannot be read."""
+    if len(tokens) == T3_WIDTH and all(map(_is_count, tokens)):
+        return "cells", [None if is_null_marker(t) else int(t) for t in tokens]
+    if len(tokens) < T3_WIDTH * 9 and all(map(is_digit_run, tokens)):
+        cands, why = _row_candidates(tuple(tokens), 1, T3_WIDTH)
+        if cands:
+            return "glued", (cands, why)
+        if why == "stopped":
+            return "failed", "glued_digits_search_stopped"
+    return "failed", "table3_row_width_mismatch"
+
+
+def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, int]:
+    """Table 3's cells from the rows anchored at `start` in the ordinal-masked `text`; also where
+    the table's text ends. A row that cannot be read without the digit taken for the next
+    label's ordinal is read with it (that label had lost its numeral: '…0000101、上年结转')."""
     out = TablesResult()
     rows, layout = _table3_at(text, start)
-    known: dict[tuple[int, str, str], int | None] = {}
+    # The cells read so far, for the column rules that choose between splits; a blank cell
+    # counts as 0 there (it adds nothing to a sum), never in the values reported.
+    known: dict[tuple[int, str, str], int] = {}
     glued: dict[str, tuple[list[tuple[int, ...]], str]] = {}
     for row in rows:
         if row.cells is None:
@@ -157,23 +178,22 @@ def _read_table3(text: str, start: int) -> tuple[TablesResult, int]:
         tokens = _tokens(row.cells)
         if not tokens:  # a label with no cells at all: the row is printed and left blank
             out.cells += [TableCell(3, row.code, col, None, "") for col in T3_COLUMNS]
+            known.update({(3, row.code, col): 0 for col in T3_COLUMNS})
             continue
-        if len(tokens) == T3_WIDTH and all(map(_is_count, tokens)):
-            values = [None if is_null_marker(t) else int(t) for t in tokens]
-            out.cells += [TableCell(3, row.code, col, v, t) for col, v, t in zip(T3_COLUMNS, values, tokens)]
-            known.update({(3, row.code, col): v for col, v in zip(T3_COLUMNS, values)})
-            continue
-        if len(tokens) < T3_WIDTH * 9 and all(map(is_digit_run, tokens)):
-            cands, why = _row_candidates(tuple(tokens), 1, T3_WIDTH)
-            if cands:
-                glued[row.code] = (cands, " ".join(tokens))
-                if why == "broken":
-                    out.flags.append(broken_split_flag(f"table3.{row.code}"))
-                continue
-            if why == "stopped":
-                out.flags.append(f"glued_digits_search_stopped:table3.{row.code}")
-                continue
-        out.flags.append("table3_row_width_mismatch")
+        kind, read = _read_row(tokens)
+        if kind == "failed" and row.ordinal_at is not None:
+            tokens = _tokens(row.cells + original[row.ordinal_at])
+            kind, read = _read_row(tokens)
+        if kind == "cells":
+            out.cells += [TableCell(3, row.code, col, v, t) for col, v, t in zip(T3_COLUMNS, read, tokens)]
+            known.update({(3, row.code, col): v or 0 for col, v in zip(T3_COLUMNS, read)})
+        elif kind == "glued":
+            cands, why = read
+            glued[row.code] = (cands, " ".join(tokens))
+            if why == "broken":
+                out.flags.append(broken_split_flag(f"table3.{row.code}"))
+        else:
+            out.flags.append(read if read == "table3_row_width_mismatch" else f"{read}:table3.{row.code}")
     if glued:
         chosen = resolve_rows(known, {code: c for code, (c, _) in glued.items()}, T3_COLUMNS,
                               table3_rules(layout))
@@ -193,8 +213,13 @@ def _read_table3(text: str, start: int) -> tuple[TablesResult, int]:
     return out, end
 
 
+_SIGNED = re.compile(r"-?\d+")
+
+
 def _is_count(token: str) -> bool:
-    return is_null_marker(token) or is_digit_run(token)
+    """A cell printed on its own: a number (negative ones too: a finding the checks report)
+    or a not-filled marker."""
+    return is_null_marker(token) or _SIGNED.fullmatch(token) is not None
 
 
 def _table3_starts(text: str) -> Iterator[int]:
@@ -338,7 +363,7 @@ def read_tables(text: str) -> dict[int, TablesResult]:
     masked = _ORDINAL.sub(_MASK, text)
     best: tuple[int, TablesResult, int, int] | None = None
     for start in _table3_starts(masked):
-        table3, end = _read_table3(masked, start)
+        table3, end = _read_table3(masked, text, start)
         rows = len(table3.cells)  # cells, not rows: prose that names a row reads none
         if best is None or rows > best[0]:
             best = (rows, table3, start, end)

@@ -118,13 +118,14 @@ def grid_items(grids: Sequence[Sequence[Sequence[str]]]) -> list[Item]:
 def build_rows(items: Iterable[Item], values_first: bool = False) -> list[Row]:
     """Label cells followed by value cells make a row. In a structured row the values are the
     cells after its last label (a 序号 before the label is dropped). Labels not followed by
-    values go on to the next row, which is how group labels and wrapped labels join it.
+    values go on to the next row, which is how group labels and wrapped labels join it. A
+    structured row of values with no label is kept as a row without labels (Table 3 finds its
+    owner among its neighbours).
 
-    `values_first` reads the other order some PDF converters print: a row of numbers with no
-    label just before the label row it belongs to (the label cell was centred on its row)."""
+    `values_first` groups free text the other way, as some PDF text dumps print it: a line of
+    numbers just before the label it belongs to."""
     rows: list[Row] = []
     cur = Row()
-    held: list[str] | None = None  # values_first: an unlabelled value row waiting for its label
     for item in items:
         if item.structured:
             if cur.values:
@@ -134,24 +135,11 @@ def build_rows(items: Iterable[Item], values_first: bool = False) -> list[Row]:
             is_val = list(map(is_value, item.cells))
             last = len(is_val) - 1 - is_val[::-1].index(False) if False in is_val else -1
             own = [c.strip() for c, v in zip(item.cells[: last + 1], is_val) if not v]
+            cur.labels += own
             values = item.cells[last + 1:]
             # A labelled row of blank cells is a real row left unfilled; a row of nothing but
             # blanks is layout (str.strip leaves a blank cell empty, i.e. false).
-            filled = any(map(str.strip, values))
-            if values_first:
-                if not own and filled:
-                    if held is not None:
-                        rows.append(Row([], held))
-                    held = values
-                    continue
-                if own and held is not None and not filled:
-                    values, held, filled = held, None, True
-            elif not own and filled and not cur.labels and rows and rows[-1].labels \
-                    and not any(map(_filled, rows[-1].values)):
-                rows[-1].values = values  # the numbers of the blank labelled row just above
-                continue
-            cur.labels += own
-            if filled or (own and values):
+            if any(map(str.strip, values)) or (own and values):
                 cur.values = values
                 rows.append(cur)
                 cur = Row()
@@ -167,16 +155,15 @@ def build_rows(items: Iterable[Item], values_first: bool = False) -> list[Row]:
                     rows.append(cur)
                     cur = Row()
                 cur.labels.append(tok)
-    if held is not None:
-        rows.append(Row([], held))
     if cur.values:
         rows.append(cur)
     return rows
 
 
 def has_unlabelled_values(items: Iterable[Item]) -> bool:
-    """Whether some item holds values and no label: only then can the values-first order apply."""
-    return any(it.cells and all(map(is_value, it.cells)) and any(map(_filled, it.cells)) for it in items)
+    """Whether a free-text line holds numbers and no label: only then can `values_first` apply."""
+    return any(not it.structured and all(map(is_value, it.cells)) and any(map(_filled, it.cells))
+               for it in items)
 
 
 # --- regions --------------------------------------------------------------------------------
@@ -234,11 +221,49 @@ def _fit(values: list[str], width: int) -> list[str] | None:
 
 # --- Table 3 --------------------------------------------------------------------------------
 def _table3(rows: list[Row]) -> _Out:
+    rows_coded = _joined_continuations(rows, _table3_codes(rows))
+    return max(map(_table3_cells, _with_orphans_placed(rows_coded)), key=_score)
+
+
+Coded = list[tuple[Row, "str | None"]]
+
+
+def _with_orphans_placed(rows: Coded) -> list[Coded]:
+    """Converters print some rows' numbers on a row of their own, just above or below the label
+    row whose cells are blank. Each such row of numbers goes to the one blank labelled row next
+    to it; where both neighbours are blank labelled rows, the readings with all of those going
+    up and all going down are both returned, for the arithmetic to choose."""
+    def blank(i: int) -> bool:
+        return 0 <= i < len(rows) and rows[i][1] is not None and not any(map(_filled, rows[i][0].values))
+
+    owners: dict[int, int] = {}
+    undecided: list[int] = []
+    for i, (row, code) in enumerate(rows):
+        # Numbers right under the header come with the header's cells as their "labels".
+        unlabelled = not row.labels or (i == 0 and code is None)
+        if not unlabelled or not any(map(_filled, row.values)):
+            continue
+        near = [j for j in (i - 1, i + 1) if blank(j)]
+        if len(near) == 1:
+            owners[i] = near[0]
+        elif near:
+            undecided.append(i)
+    readings = []
+    for step in ((-1, 1) if undecided else (0,)):
+        chosen = {**owners, **{i: i + step for i in undecided}}
+        claimed = [j for j in chosen.values()]
+        placed = {j: i for i, j in chosen.items() if claimed.count(j) == 1}
+        readings.append([(Row(row.labels, rows[placed[j]][0].values), code) if j in placed else (row, code)
+                         for j, (row, code) in enumerate(rows) if j not in chosen or chosen[j] not in placed])
+    return readings
+
+
+def _table3_cells(rows: Coded) -> _Out:
     out = _Out()
     read: dict[str, list[str]] = {}
     glued: dict[str, list[str]] = {}
     previous: str | None = None
-    for row, code in zip(rows, _table3_codes(rows)):
+    for row, code in rows:
         if code is None:
             continue
         if code in read or code in glued:
@@ -310,6 +335,30 @@ def _table3_codes(rows: list[Row]) -> list[str | None]:
         between = tuple(c for c, order in T3_ORDER.items() if low < order < high)
         codes[i] = lab.resembling_row(" ".join(rows[i].labels[-2:]), between)
     return codes
+
+
+def _joined_continuations(rows: list[Row], codes: list[str | None]) -> Coded:
+    """A label wrapped onto a second row, with the numbers on only one of the two: '4.无正 | 0 |
+    0 …' then '当理由大量反复申请' over blank cells, or '一、本年新收政府信息' over blank cells then
+    '公开申请数量 | 0 | 0 …'. The two rows are one when one holds the numbers and the other only
+    blank cells, the lower one does not open with an ordinal of its own (it is not the next
+    row), and the wrapped label, joined, names a row that the numbered half's own label does not."""
+    joined: Coded = []
+    previous: str | None = None
+    for row, code in zip(rows, codes):
+        if joined and row.labels and joined[-1][0].labels and not lab.opens_with_ordinal(row.labels[0]):
+            above, _ = joined[-1]
+            filled_above, filled_here = any(map(_filled, above.values)), any(map(_filled, row.values))
+            numbered = above if filled_above else row
+            wrapped = lab.table3_row(above.labels[-1] + row.labels[0], previous)
+            if (filled_above != filled_here and wrapped is not None
+                    and lab.table3_row(numbered.labels[-1], previous) is None):
+                joined[-1] = (Row(above.labels + row.labels, numbered.values), wrapped)
+                previous = wrapped
+                continue
+        joined.append((row, code))
+        previous = code or previous
+    return joined
 
 
 def _drop_blank_group_row(read: dict[str, list[str]]) -> None:
