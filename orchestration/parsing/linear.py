@@ -59,6 +59,7 @@ class _Anchor:
     start: int  # of the label's keyword
     end: int
     cells: str | None = None  # the row's cell text; None: the label is not followed by cells
+    cells_end: int = 0  # where the row's text ends
     ordinal_at: int | None = None  # where a digit right after the cells was taken for an ordinal
 
 
@@ -76,13 +77,21 @@ def _anchor_rows(text: str, start: int, layout: str) -> list[_Anchor]:
     for i, row in enumerate(found):
         stop = found[i + 1].start if i + 1 < len(found) else row.end + _ROW_WINDOW
         m = _ROW_TEXT.match(text, row.end, stop)
-        if len(m[1]) <= _MAX_TAIL:
-            row.cells = m[2]
-            if m.end(2) < len(text) and text[m.end(2)] == _MASK:
-                row.ordinal_at = m.end(2)
+        if len(m[1]) > _MAX_TAIL:
+            continue
+        if (other := _NEXT_LABEL.search(m[1])) is not None:
+            # The cells follow another label that opens with its own ordinal ('…已获取信息(六)其处他理
+            # 00 0 0 0 00'): this row is printed blank, and those cells are that label's.
+            row.cells, row.cells_end = "", row.end + other.start()
+            continue
+        row.cells, row.cells_end = m[2], m.end(2)
+        if m.end(2) < len(text) and text[m.end(2)] == _MASK:
+            row.ordinal_at = m.end(2)
     return found
 
 
+# An ordinal opening a label inside what follows a row's keyword, with label text after it.
+_NEXT_LABEL = re.compile(rf"(?:\([一二三四五六七八]\)|[一二三四五六七八九]、|{_MASK}[.、．])[\u4e00-\u9fff]")
 _LABELLED_RUN = re.compile(rf"([^\d{_NULLS}]+)(\d[\d\s{_NULLS}]*)")
 
 
@@ -104,14 +113,14 @@ def _place_unanchored(text: str, rows: list[_Anchor], layout: str, start: int) -
         before = found.get(order[i - 1]) if i > 0 else None
         after = found.get(order[j]) if j < len(order) else None
         if (before is None or before.cells is not None) and (before or after):
-            gap_start = start if before is None else before.end + len(_ROW_TEXT.match(text, before.end)[0])
+            gap_start = start if before is None else before.cells_end
             gap_end = after.start if after is not None else gap_start + _ROW_WINDOW
             missing = tuple(order[i:j])
             for m in _LABELLED_RUN.finditer(text, gap_start, gap_end):
                 code = lab.resembling_row(m[1], missing)
                 if code is None:
                     continue
-                placed.append(_Anchor(code, m.start(1), m.end(1), m[2]))
+                placed.append(_Anchor(code, m.start(1), m.end(1), m[2], m.end(2)))
                 missing = missing[missing.index(code) + 1:]
         i = j
     return sorted(placed, key=lambda r: r.start)
@@ -207,9 +216,7 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
     column = {col: i for i, col in enumerate(T3_COLUMNS)}
     out.cells.sort(key=lambda c: (order[c.row], column[c.column]))
     out.layout_hint = layout if rows else None
-    end = rows[-1].end if rows else start
-    if rows and rows[-1].cells is not None:
-        end += len(_ROW_TEXT.match(text, rows[-1].end)[0])
+    end = max((r.cells_end for r in rows), default=start)
     return out, end
 
 

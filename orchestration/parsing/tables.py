@@ -326,14 +326,20 @@ def _table3_codes(rows: list[Row]) -> list[str | None]:
         code = lab.table3_row_of(row.labels, previous)
         codes.append(code)
         previous = code or previous
-    known = [(i, T3_ORDER[c]) for i, c in enumerate(codes) if c is not None]
+    # A row whose own (last) label names nothing took its code from a group label before it
+    # ('(六)其他处理' above a misspelt '1.申请人…逾不期补正…'): its own label decides, as a typo.
+    by_group = {i for i, (row, code) in enumerate(zip(rows, codes))
+                if code is not None and len(row.labels) > 1 and lab.table3_row(row.labels[-1], None) is None
+                and lab.resembling_row(row.labels[-1], tuple(T3_ORDER)) is not None}
+    known = [(i, T3_ORDER[c]) for i, c in enumerate(codes) if c is not None and i not in by_group]
     for i, code in enumerate(codes):
-        if code is not None or not rows[i].values or not rows[i].labels:
+        if (code is not None and i not in by_group) or not rows[i].values or not rows[i].labels:
             continue
         low = max((order for j, order in known if j < i), default=0)
         high = min((order for j, order in known if j > i), default=len(T3_ORDER) + 1)
         between = tuple(c for c, order in T3_ORDER.items() if low < order < high)
-        codes[i] = lab.resembling_row(" ".join(rows[i].labels[-2:]), between)
+        label = rows[i].labels[-1] if i in by_group else " ".join(rows[i].labels[-2:])
+        codes[i] = lab.resembling_row(label, between) or (code if i in by_group else None)
     return codes
 
 
@@ -342,17 +348,19 @@ def _joined_continuations(rows: list[Row], codes: list[str | None]) -> Coded:
     0 …' then '当理由大量反复申请' over blank cells, or '一、本年新收政府信息' over blank cells then
     '公开申请数量 | 0 | 0 …'. The two rows are one when one holds the numbers and the other only
     blank cells, the lower one does not open with an ordinal of its own (it is not the next
-    row), and the wrapped label, joined, names a row that the numbered half's own label does not."""
+    row), and the wrapped label, joined, names a row that the numbered half names not at all, or
+    that both halves name ('3.危及“三安全' over '一稳定”')."""
     joined: Coded = []
     previous: str | None = None
     for row, code in zip(rows, codes):
         if joined and row.labels and joined[-1][0].labels and not lab.opens_with_ordinal(row.labels[0]):
             above, _ = joined[-1]
             filled_above, filled_here = any(map(_filled, above.values)), any(map(_filled, row.values))
-            numbered = above if filled_above else row
+            numbered, blank = (above, row) if filled_above else (row, above)
             wrapped = lab.table3_row(above.labels[-1] + row.labels[0], previous)
-            if (filled_above != filled_here and wrapped is not None
-                    and lab.table3_row(numbered.labels[-1], previous) is None):
+            own = lab.table3_row(numbered.labels[-1], previous)
+            if filled_above != filled_here and wrapped is not None and (
+                    own is None or own == wrapped == lab.table3_row(blank.labels[-1], previous)):
                 joined[-1] = (Row(above.labels + row.labels, numbered.values), wrapped)
                 previous = wrapped
                 continue
