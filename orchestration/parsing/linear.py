@@ -173,8 +173,9 @@ def _read_row(tokens: list[str]) -> tuple[str, object]:
 
 def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, int]:
     """Table 3's cells from the rows anchored at `start` in the ordinal-masked `text`; also where
-    the table's text ends. A row that cannot be read without the digit taken for the next
-    label's ordinal is read with it (that label had lost its numeral: '…0000101、上年结转')."""
+    the table's text ends. A row that cannot be read exactly without the digit taken for the
+    next label's ordinal is read with it when that adds up (the label had lost its numeral:
+    '…0000101、上年结转')."""
     out = TablesResult()
     rows, layout = _table3_at(text, start)
     # The cells read so far, for the column rules that choose between splits; a blank cell
@@ -190,9 +191,11 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
             known.update({(3, row.code, col): 0 for col in T3_COLUMNS})
             continue
         kind, read = _read_row(tokens)
-        if kind == "failed" and row.ordinal_at is not None:
-            tokens = _tokens(row.cells + original[row.ordinal_at])
-            kind, read = _read_row(tokens)
+        if row.ordinal_at is not None and (kind == "failed" or (kind == "glued" and read[1] == "broken")):
+            with_digit = _tokens(row.cells + original[row.ordinal_at])
+            kind2, read2 = _read_row(with_digit)
+            if kind2 == "cells" or (kind2 == "glued" and read2[1] is None):
+                tokens, kind, read = with_digit, kind2, read2
         if kind == "cells":
             out.cells += [TableCell(3, row.code, col, v, t) for col, v, t in zip(T3_COLUMNS, read, tokens)]
             known.update({(3, row.code, col): v or 0 for col, v in zip(T3_COLUMNS, read)})
