@@ -219,9 +219,7 @@ def one_cell_per_line(report: Report) -> str:
 
 
 def markdown(report: Report) -> str:
-    def md(cells) -> str:
-        return "| " + " | ".join(cells) + " |"
-
+    md = _md
     t2 = []
     for block in report.table2:
         t2 += [md([block.item]), md(["信息内容", *block.headers]),
@@ -237,18 +235,34 @@ def markdown(report: Report) -> str:
     return _document(t2, t3, t4)
 
 
-def markdown_values_apart(report: Report, values_first: bool) -> str:
-    """A PDF converter's markdown: each Table 3 row's numbers on an unlabelled row of their own,
-    just before (`values_first`, the label cell was centred on a tall row) or after its label."""
-    def md(cells) -> str:
-        return "| " + " | ".join(cells) + " |"
+def _md(cells) -> str:
+    return "| " + " | ".join(cells) + " |"
 
+
+def markdown_values_apart(report: Report, values_first: bool | None) -> str:
+    """A PDF converter's markdown: Table 3 rows' numbers on an unlabelled row of their own, just
+    before (`values_first`, the label cell was centred on a tall row) or after their label row;
+    None: every third row only, before and after in turn, the other rows as printed."""
     text = markdown(report)
-    for group, label, code in t3_printed_rows(report.layout):
-        row = md([group or "", label, *report.t3_raw(code)])
-        labels, values = md([group or "", label, *[""] * 7]), md(["", "", *report.t3_raw(code)])
-        text = text.replace(row, "\n".join((values, labels) if values_first else (labels, values)), 1)
+    for n, (group, label, code) in enumerate(t3_printed_rows(report.layout)):
+        if values_first is None and n % 3:
+            continue
+        before = values_first if values_first is not None else n % 2 == 0
+        row = _md([group or "", label, *report.t3_raw(code)])
+        labels, values = _md([group or "", label, *[""] * 7]), _md(["", "", *report.t3_raw(code)])
+        text = text.replace(row, "\n".join((values, labels) if before else (labels, values)), 1)
     return text
+
+
+def markdown_wrapped_label(report: Report, code: str, cut: int, numbers_on_first: bool) -> str:
+    """A PDF converter's markdown where one Table 3 label wrapped after `cut` characters onto a
+    second row, the numbers standing on the first or on the second half."""
+    group, label = next((g, lab) for g, lab, c in t3_printed_rows(report.layout) if c == code)
+    row = _md([group or "", label, *report.t3_raw(code)])
+    cells, blank = report.t3_raw(code), [""] * 7
+    first = _md([group or "", label[:cut], *(cells if numbers_on_first else blank)])
+    second = _md(["", label[cut:], *(blank if numbers_on_first else cells)])
+    return markdown(report).replace(row, first + "\n" + second, 1)
 
 
 # How the numbers of a Table 3 row stand in real one-line scrapes (../real-reports 001, 002, 007,

@@ -75,13 +75,44 @@ def _values(result) -> set[tuple[int, str, str, object]]:
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-@pytest.mark.parametrize("values_first", (True, False))
+@pytest.mark.parametrize("values_first", (True, False, None), ids=("before", "after", "mixed"))
 def test_converter_markdown_with_values_apart_from_their_labels(layout, values_first):
     # Which order the rows are in is decided by the arithmetic: the shifted reading breaks the
     # outcome sums and the balance.
     report = fx.known_report(layout)
     result = extract_tables(fx.markdown_values_apart(report, values_first), [])
     assert _cells(result) == report.expected()
+
+
+@pytest.mark.parametrize(("code", "cut"), (("not_handled_mass_repeated", 4), ("new_received", 10),
+                                          ("denied_security_stability", 7), ("other_other", 3)))
+@pytest.mark.parametrize("numbers_on_first", (True, False))
+def test_converter_markdown_with_a_label_wrapped_onto_a_second_row(code, cut, numbers_on_first):
+    report = fx.known_report("2021")
+    result = extract_tables(fx.markdown_wrapped_label(report, code, cut, numbers_on_first), [])
+    assert _cells(result) == report.expected()
+    assert result.flags == []
+
+
+def test_one_line_row_printed_blank_before_a_misspelt_label_keeps_nothing_of_its_cells():
+    # '…已获取信息(六)其处他理 0…': the confirmation row is blank; the cells after the misspelt
+    # (六) label are that row's, placed by its resemblance to 其他处理.
+    report = fx.known_report("2019")
+    text = fx.one_line(report, "spaced").replace(
+        "5.要求行政机关确认或重新出具已获取信息" + " ".join(report.t3_raw("not_handled_confirmation")), "5.要求行政机关确认或重新出具已获取信息"
+    ).replace("(六)其他处理", "(六)其处他理")
+    cells = {(c.row, c.column): c.value for c in extract_tables(text, []).cells if c.table == 3}
+    assert all(cells[("not_handled_confirmation", col)] is None for col in fx.T3_COLUMNS)
+    assert [cells[("other_handling", col)] for col in fx.T3_COLUMNS] == report.table3["other_handling"]
+
+
+def test_one_line_digit_taken_for_an_ordinal_is_given_back_when_the_row_needs_it():
+    # The next label lost its numeral ('…数量5100006、上年结转'): '6、' reads as an ordinal, but
+    # without the 6 the row does not add up.
+    report = fx.known_report("2021")
+    text = fx.one_line(report, "glued").replace("二、上年结转", "、上年结转")
+    cells = {(c.row, c.column): c.value for c in extract_tables(text, []).cells if c.table == 3}
+    assert [cells[("new_received", col)] for col in fx.T3_COLUMNS] == report.table3["new_received"]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
