@@ -42,6 +42,8 @@ _MAX_TAIL = 60
 _ROW_WINDOW = 400
 # Tables 3 and 4 open with these words (the first is the header of Table 3).
 _T3_OPENERS = re.compile(r"申请人情况|本年新收")
+# A reading with this many cells (the 2019 layout's 23 rows) needs no other start tried.
+_FULL_TABLE3 = 23 * T3_WIDTH
 _T4_OPENER = re.compile(r"行政(?:法)?复议|复议后起诉")
 _T4_WINDOW = 500
 _END = re.compile(r"五[、.]|存在的主要问题")
@@ -367,6 +369,8 @@ def _unwrapped(text: str) -> str:
 def read_tables(text: str) -> dict[int, TablesResult]:
     """Tables 2, 3 and 4 read from running text. Table 3 is read at each place its opening
     words occur and the reading with the most rows wins (the words also occur in prose)."""
+    if not (_T3_OPENERS.search(text) or _TABLE2_OPENER.search(text)):
+        return {}  # prose: no table opens here
     if "---" in text:
         text = _MARKDOWN_RULE.sub(" ", text)
     text = _unwrapped(text).replace("|", " ")
@@ -377,6 +381,8 @@ def read_tables(text: str) -> dict[int, TablesResult]:
         rows = len(table3.cells)  # cells, not rows: prose that names a row reads none
         if best is None or rows > best[0]:
             best = (rows, table3, start, end)
+        if rows >= _FULL_TABLE3:
+            break
     found: dict[int, TablesResult] = {}
     t3_start = len(text) if best is None or best[0] == 0 else best[2]
     if best is not None and best[0]:

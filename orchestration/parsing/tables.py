@@ -25,9 +25,9 @@ T3_COLUMNS = tuple(c.code for c in TABLE3_COLUMNS)
 T3_ORDER = {r.code: r.order for r in TABLE3_ROWS}
 T3_COLUMN_INDEX = {code: i for i, code in enumerate(T3_COLUMNS)}
 T4_KEYS = tuple((g.code, c.code) for g in TABLE4_GROUPS for c in TABLE4_COLUMNS)
-# Cells of a complete table (Table 2: the smaller, 2021 one); a text reading with fewer is
-# retried by label anchoring.
-_FULL = {2: 10, 3: 23 * len(T3_COLUMNS), 4: len(T4_KEYS)}
+# Cells of a complete Table 3 (the 2019 layout's 23 rows) and Table 4: a text reading with
+# fewer is retried by label anchoring, as is a Table 2 of which nothing was read (its rows vary).
+_FULL = {2: 1, 3: 23 * len(T3_COLUMNS), 4: len(T4_KEYS)}
 
 # Anchors that open each table's region; matched against an item's first label, which must be
 # short so that prose mentioning the same words does not open a region.
@@ -221,8 +221,10 @@ def _fit(values: list[str], width: int) -> list[str] | None:
 
 # --- Table 3 --------------------------------------------------------------------------------
 def _table3(rows: list[Row]) -> _Out:
-    rows_coded = _joined_continuations(rows, _table3_codes(rows))
-    return max(map(_table3_cells, _with_orphans_placed(rows_coded)), key=_score)
+    readings = _with_orphans_placed(_joined_continuations(rows, _table3_codes(rows)))
+    if len(readings) == 1:
+        return _table3_cells(readings[0])
+    return max(map(_table3_cells, readings), key=_score)
 
 
 Coded = list[tuple[Row, "str | None"]]
@@ -299,22 +301,31 @@ def _table3_either_order(region: list[Item]) -> _Out:
     with values before their labels: the arithmetic decides (a shifted reading breaks the
     outcome sums and the balance), then the cells read."""
     after = _table3(build_rows(region))
-    if not has_unlabelled_values(region):
+    if not has_unlabelled_values(region) or _complete(after):
         return after
     before = _table3(build_rows(region, values_first=True))
     return max((after, before), key=_score)
 
 
+def _complete(out: _Out) -> bool:
+    """A full Table 3 whose every rule holds: no other reading could do better."""
+    held, cells = _score(out)
+    return cells >= _FULL[3] and held == len(_rules_of(out))
+
+
 def _score(out: _Out) -> tuple[int, int]:
     """How good one reading of a table is: the rules its cells satisfy (a shifted or misread
     table breaks them), then how many cells it read."""
-    if not out.cells:
-        return 0, 0
-    table = out.cells[0].table
-    rules = (table3_rules(outcome_layout({c.row for c in out.cells}, None)) if table == 3
-             else table4_rules() if table == 4 else ())
     values = cell_values(out.cells)
-    return sum(1 for r in rules if r.holds(values)), len(out.cells)
+    return sum(1 for r in _rules_of(out) if r.holds(values)), len(out.cells)
+
+
+def _rules_of(out: _Out) -> tuple:
+    if not out.cells:
+        return ()
+    table = out.cells[0].table
+    return (table3_rules(outcome_layout({c.row for c in out.cells}, None)) if table == 3
+            else table4_rules() if table == 4 else ())
 
 
 def _table3_codes(rows: list[Row]) -> list[str | None]:
