@@ -12,9 +12,9 @@ and its cells are left out.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import islice, product
-from math import prod
+from math import inf, prod
 
 from .checks import Key, SumRule
 
@@ -46,47 +46,64 @@ class _Run:
     def summing(self, start: int, end: int, parts: int, target: int) -> Iterator[tuple[int, ...]]:
         """Every cut of text[start:end] into `parts` numbers adding up to `target`. Knowing the
         sum bounds each piece's length by the target's, which keeps the search small."""
-        if parts == 1:
-            if end - start <= MAX_CELL_DIGITS and self.piece(start, end) == target:
-                yield (target,)
-            return
-        longest = min(len(str(target)), MAX_CELL_DIGITS, end - start - (parts - 1))
-        for stop in range(start + 1, start + longest + 1):
-            value = self.piece(start, stop)
-            if value is None or value > target:
-                break  # a longer piece still crosses, still has its leading 0, is still too big
-            if end - stop > (parts - 1) * MAX_CELL_DIGITS:
-                continue
-            for rest in self.summing(stop, end, parts - 1, target - value):
-                yield (value, *rest)
+        return self._pieces(start, end, parts, target, True, [inf])  # the sum prunes enough
 
-
-    def bounded(self, start: int, end: int, parts: int, bound: int, budget: list[int]) -> Iterator[tuple[int, ...]]:
+    def bounded(self, start: int, end: int, parts: int, bound: int, budget: list[float]) -> Iterator[tuple[int, ...]]:
         """Every cut of text[start:end] into `parts` numbers, none above `bound` (a part of a
         total cannot exceed it, even where the printed total is wrong). `budget` counts down the
         steps allowed; at 0 the search stops."""
+        return self._pieces(start, end, parts, bound, False, budget)
+
+    def _pieces(self, start: int, end: int, parts: int, limit: int, exact: bool,
+                budget: list[float]) -> Iterator[tuple[int, ...]]:
+        """Cuts into `parts` numbers, each at most `limit`; `exact`: adding up to `limit`."""
         if budget[0] <= 0:
             return
         budget[0] -= 1
         if parts == 1:
             if end - start <= MAX_CELL_DIGITS:
                 value = self.piece(start, end)
-                if value is not None and value <= bound:
+                if value is not None and (value == limit if exact else value <= limit):
                     yield (value,)
             return
-        longest = min(len(str(bound)), MAX_CELL_DIGITS, end - start - (parts - 1))
+        longest = min(len(str(limit)), MAX_CELL_DIGITS, end - start - (parts - 1))
         for stop in range(start + 1, start + longest + 1):
             value = self.piece(start, stop)
-            if value is None or value > bound:
-                break
+            if value is None or value > limit:
+                break  # a longer piece still crosses, still has its leading 0, is still too big
             if end - stop > (parts - 1) * MAX_CELL_DIGITS:
                 continue
-            for rest in self.bounded(stop, end, parts - 1, bound, budget):
+            for rest in self._pieces(stop, end, parts - 1, limit - value if exact else limit, exact, budget):
                 yield (value, *rest)
 
 
 # Steps a bounded search may take before it gives up (and the run is flagged).
 MAX_BOUNDED_STEPS = 200_000
+
+
+def _cuts(run: _Run, groups: int, width: int,
+          parts_of: Callable[[int, int, int, int], Iterator[tuple[int, ...]]]) -> Iterator[tuple[int, ...]]:
+    """Every cut of the run into `groups` groups of `width` numbers, each group's last number its
+    total and the others what `parts_of(start, end, parts, total)` yields for them."""
+    n = len(run.text)
+
+    def search(start: int, group: int) -> Iterator[tuple[int, ...]]:
+        if group == groups:
+            if start == n:
+                yield ()
+            return
+        later = (groups - group - 1) * width
+        last_end = min(n - later, start + width * MAX_CELL_DIGITS)
+        for end in ([n] if later == 0 else range(start + width, last_end + 1)):
+            for total_len in range(1, min(MAX_CELL_DIGITS, end - start - width + 1) + 1):
+                total = run.piece(end - total_len, end)
+                if total is None:
+                    continue
+                for parts in parts_of(start, end - total_len, width - 1, total):
+                    for rest in search(end, group + 1):
+                        yield parts + (total,) + rest
+
+    return search(0, 0)
 
 
 def split_totalled(runs: Sequence[str], groups: int, width: int) -> list[tuple[int, ...]]:
@@ -95,28 +112,7 @@ def split_totalled(runs: Sequence[str], groups: int, width: int) -> list[tuple[i
     source separated them; a piece never spans two of them. At most MAX_CANDIDATES + 1 are
     returned: more means the runs cannot be read."""
     run = _Run(runs)
-    n = len(run.text)
-    found: list[tuple[int, ...]] = []
-
-    def search(start: int, group: int, acc: tuple[int, ...]) -> None:
-        if group == groups:
-            if start == n:
-                found.append(acc)
-            return
-        later = (groups - group - 1) * width
-        last_end = min(n - later, start + width * MAX_CELL_DIGITS)
-        for end in ([n] if later == 0 else range(start + width, last_end + 1)):
-            for total_len in range(1, min(MAX_CELL_DIGITS, end - start - width + 1) + 1):
-                total = run.piece(end - total_len, end)
-                if total is None:
-                    continue
-                for parts in run.summing(start, end - total_len, width - 1, total):
-                    if len(found) > MAX_CANDIDATES:
-                        return
-                    search(end, group + 1, acc + parts + (total,))
-
-    search(0, 0, ())
-    return found
+    return list(islice(_cuts(run, groups, width, run.summing), MAX_CANDIDATES + 1))
 
 
 def split_bounded(runs: Sequence[str], groups: int, width: int) -> tuple[list[tuple[tuple[int, ...], int]], bool]:
@@ -125,28 +121,11 @@ def split_bounded(runs: Sequence[str], groups: int, width: int) -> tuple[list[tu
     whose sum does not hold. Returns (candidates, stopped): stopped when the search ran out of
     steps or candidates, so the list may lack the true split."""
     run = _Run(runs)
-    n = len(run.text)
-    found: list[tuple[tuple[int, ...], int]] = []
     budget = [MAX_BOUNDED_STEPS]
-
-    def search(start: int, group: int, acc: tuple[int, ...], broken: int) -> None:
-        if group == groups:
-            if start == n:
-                found.append((acc, broken))
-            return
-        later = (groups - group - 1) * width
-        last_end = min(n - later, start + width * MAX_CELL_DIGITS)
-        for end in ([n] if later == 0 else range(start + width, last_end + 1)):
-            for total_len in range(1, min(MAX_CELL_DIGITS, end - start - width + 1) + 1):
-                total = run.piece(end - total_len, end)
-                if total is None:
-                    continue
-                for parts in run.bounded(start, end - total_len, width - 1, total, budget):
-                    if len(found) > MAX_CANDIDATES or budget[0] <= 0:
-                        return
-                    search(end, group + 1, acc + parts + (total,), broken + (sum(parts) != total))
-
-    search(0, 0, (), 0)
+    cuts = list(islice(_cuts(run, groups, width, lambda s, e, p, t: run.bounded(s, e, p, t, budget)),
+                       MAX_CANDIDATES + 1))
+    found = [(cut, sum(sum(cut[g:g + width - 1]) != cut[g + width - 1] for g in range(0, len(cut), width)))
+             for cut in cuts]
     return found, budget[0] <= 0 or len(found) > MAX_CANDIDATES
 
 
