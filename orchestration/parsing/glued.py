@@ -13,6 +13,7 @@ and its cells are left out.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from itertools import islice, product
 from math import inf, prod
 
@@ -111,8 +112,13 @@ def split_totalled(runs: Sequence[str], groups: int, width: int) -> list[tuple[i
     group's last number is the sum of the group's others. `runs` are the digit strings as the
     source separated them; a piece never spans two of them. At most MAX_CANDIDATES + 1 are
     returned: more means the runs cannot be read."""
+    return list(_totalled(tuple(runs), groups, width))
+
+
+@lru_cache(maxsize=4096)  # runs repeat heavily: '0000000' is most rows of most glued reports
+def _totalled(runs: tuple[str, ...], groups: int, width: int) -> tuple[tuple[int, ...], ...]:
     run = _Run(runs)
-    return list(islice(_cuts(run, groups, width, run.summing), MAX_CANDIDATES + 1))
+    return tuple(islice(_cuts(run, groups, width, run.summing), MAX_CANDIDATES + 1))
 
 
 def split_bounded(runs: Sequence[str], groups: int, width: int) -> tuple[list[tuple[tuple[int, ...], int]], bool]:
