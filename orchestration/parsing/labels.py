@@ -201,9 +201,13 @@ def opens_with_ordinal(label: str) -> bool:
     return _ORDINAL_PREFIX.match(normalise(label)) is not None
 
 
+_ORDINAL = re.compile(r"[一二三四五六七]+[、.]|\([一二三四五六七]\)|\d[.、]")
+
+
 def _core(label: str) -> str:
-    """The printed label of a row without its group label and ordinals: '属于国家秘密'."""
-    return _ORDINAL_PREFIX.sub("", normalise(label.split(" ")[-1]))
+    """The printed label of a row after its last ordinal, without group labels: '属于国家秘密' of
+    '(三)不予公开 1.属于国家秘密', '予以公开' of '三、本年度办理结果(一)予以公开'."""
+    return _ORDINAL.split(normalise(label))[-1]
 
 
 _CORES = {r.code: _core(r.label) for r in TABLE3_ROWS}

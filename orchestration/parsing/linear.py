@@ -92,15 +92,26 @@ def _anchor_rows(text: str, start: int, layout: str) -> list[_Anchor]:
     return found
 
 
-# An ordinal opening a label inside what follows a row's keyword, with label text after it.
-_NEXT_LABEL = re.compile(rf"(?:\([一二三四五六七八]\)|[一二三四五六七八九]、|{_MASK}[.、．])[\u4e00-\u9fff]")
-_LABELLED_RUN = re.compile(rf"([^\d{_NULLS}]+)(\d[\d\s{_NULLS}]*)")
+# An ordinal opening a label: (四), 四、 or a masked 1. / 1、.
+_ORDINAL_MARK = re.compile(rf"\([一二三四五六七八]\)|[一二三四五六七八九]、|{_MASK}[.、．]")
+# One inside what follows a row's keyword, with label text after it.
+_NEXT_LABEL = re.compile(rf"(?:{_ORDINAL_MARK.pattern})[\u4e00-\u9fff]")
+
+
+def _labelled_pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int, str, int]]:
+    """The labels in text[start:end], cut where an ordinal opens one, each with the cells that
+    follow it (none for a row printed blank): (label start, label end, cells, cells end)."""
+    cuts = [start, *(m.start() for m in _ORDINAL_MARK.finditer(text, start, end) if m.start() > start), end]
+    for a, b in zip(cuts, cuts[1:]):
+        m = _ROW_TEXT.match(text, a, b)
+        if m[1].strip():
+            yield a, m.end(1), m[2], m.end(2)
 
 
 def _place_unanchored(text: str, rows: list[_Anchor], layout: str, start: int) -> list[_Anchor]:
-    """Rows whose keyword was not found (a typo): each labelled run in the gap their found
-    neighbours leave (or between the table's start and the first row found) is matched, in
-    table order, with the missing row whose printed label it resembles."""
+    """Rows whose keyword was not found (a typo): each label in the gap their found neighbours
+    leave (or between the table's start and the first row found), with its cells or printed
+    blank, is matched in table order with the missing row whose printed label it resembles."""
     order = [code for code, _ in lab.TABLE3_ANCHORS[layout]]
     found = {r.code: r for r in rows}
     placed = list(rows)
@@ -118,11 +129,11 @@ def _place_unanchored(text: str, rows: list[_Anchor], layout: str, start: int) -
             gap_start = start if before is None else before.cells_end
             gap_end = after.start if after is not None else gap_start + _ROW_WINDOW
             missing = tuple(order[i:j])
-            for m in _LABELLED_RUN.finditer(text, gap_start, gap_end):
-                code = lab.resembling_row(m[1], missing)
+            for label_start, label_end, cells, cells_end in _labelled_pieces(text, gap_start, gap_end):
+                code = lab.resembling_row(text[label_start:label_end], missing)
                 if code is None:
                     continue
-                placed.append(_Anchor(code, m.start(1), m.end(1), m[2], m.end(2)))
+                placed.append(_Anchor(code, label_start, label_end, cells, cells_end))
                 missing = missing[missing.index(code) + 1:]
         i = j
     return sorted(placed, key=lambda r: r.start)
