@@ -8,6 +8,7 @@ records and nothing that parses text. `order` is the 1-based position in the pri
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 LAYOUTS = ("2021", "2019")
 BOTH = LAYOUTS
@@ -162,6 +163,7 @@ TABLE2_BLOCKS: tuple[Table2Block, ...] = (
                 (("procurement_items", "采购项目数量"), ("procurement_amount", "采购总金额"))),
 )
 
+@cache  # a lookup in constant data, for every Table 2 row read
 def table2_columns_of(row: str, layout: str | None) -> tuple[str, ...]:
     """The columns a Table 2 row has in `layout`, in printed order; () for an unknown layout."""
     for block in TABLE2_BLOCKS:

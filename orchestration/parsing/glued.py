@@ -12,6 +12,7 @@ and its cells are left out.
 """
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import islice, product
@@ -188,12 +189,16 @@ def resolve_rows(
     values = dict(known)
     # A row whose search hit MAX_CANDIDATES may lack its true split, so it cannot be settled.
     open_rows = {row: cands for row, cands in candidates.items() if 0 < len(cands) <= MAX_CANDIDATES}
-    chosen: dict[str, tuple[int, ...]] = {}
+    chosen = {row: cands[0] for row, cands in open_rows.items() if len(cands) == 1}
+    for row, pick in chosen.items():
+        values.update({(table, row, col): v for col, v in zip(columns, pick)})
+        del open_rows[row]
+    touching = _rules_touching(rules, set(open_rows))
     progress = True
     while open_rows and progress:
         progress = False
         for row in sorted(open_rows):
-            pick = _unique_best(row, open_rows[row], values, columns, rules, table)
+            pick = _unique_best(row, open_rows[row], values, columns, touching[row], table)
             if pick is not None:
                 chosen[row] = pick
                 values.update({(table, row, col): v for col, v in zip(columns, pick)})
@@ -204,6 +209,22 @@ def resolve_rows(
     return chosen
 
 
+def _rules_touching(rules: Sequence[SumRule], rows: set[str]) -> dict[str, list[SumRule]]:
+    """For each row, the rules with a term of it."""
+    touching: dict[str, list[SumRule]] = {row: [] for row in rows}
+    for rule in rules:
+        for row in {key[1] for _, key in rule.lhs + rule.rhs} & rows:
+            touching[row].append(rule)
+    return touching
+
+
+def _trial(values: Mapping[Key, int | float | None], table: int, columns: Sequence[str],
+           rows: Sequence[str], splits: Sequence[tuple[int, ...]]) -> ChainMap:
+    """The values with these rows read by these splits, without copying the rest."""
+    return ChainMap({(table, row, col): v for row, split in zip(rows, splits) for col, v in zip(columns, split)},
+                    values)  # type: ignore[arg-type]
+
+
 def _resolve_jointly(values: Mapping[Key, int | float | None], open_rows: Mapping[str, list[tuple[int, ...]]],
                      columns: Sequence[str], rules: Sequence[SumRule], table: int) -> dict[str, tuple[int, ...]]:
     """Rows that no rule settles alone may be settled together: every combination of their
@@ -212,12 +233,10 @@ def _resolve_jointly(values: Mapping[Key, int | float | None], open_rows: Mappin
     rows = sorted(open_rows)
     if prod(len(open_rows[r]) for r in rows) > MAX_JOINT_ASSIGNMENTS:
         return {}
-    relevant = [r for r in rules if any(key[1] in open_rows for _, key in r.lhs + r.rhs)]
+    relevant = list({id(r): r for rs in _rules_touching(rules, set(rows)).values() for r in rs}.values())
     best_score, best = -1, []
     for combo in product(*(open_rows[r] for r in rows)):
-        trial = dict(values)
-        for row, cand in zip(rows, combo):
-            trial.update({(table, row, col): v for col, v in zip(columns, cand)})
+        trial = _trial(values, table, columns, rows, combo)
         score = sum(1 for r in relevant if r.holds(trial))
         if score > best_score:
             best_score, best = score, [combo]
@@ -227,13 +246,7 @@ def _resolve_jointly(values: Mapping[Key, int | float | None], open_rows: Mappin
 
 
 def _unique_best(row: str, cands: list[tuple[int, ...]], values: Mapping[Key, int | float | None],
-                 columns: Sequence[str], rules: Sequence[SumRule], table: int) -> tuple[int, ...] | None:
-    if len(cands) == 1:
-        return cands[0]
-    relevant = [r for r in rules if any(key[1] == row for _, key in r.lhs + r.rhs)]
-    scores = []
-    for cand in cands:
-        trial = {**values, **{(table, row, col): v for col, v in zip(columns, cand)}}
-        scores.append(sum(1 for r in relevant if r.holds(trial)))
+                 columns: Sequence[str], relevant: Sequence[SumRule], table: int) -> tuple[int, ...] | None:
+    scores = [sum(1 for r in relevant if r.holds(_trial(values, table, columns, (row,), (cand,)))) for cand in cands]
     best = max(scores)
     return cands[scores.index(best)] if scores.count(best) == 1 else None

@@ -32,6 +32,7 @@ _NEXT_LABEL = re.compile(r"\s[\u4e00-\u9fff]{2,6}\s*[:：]")
 # An organ's name holds no space: what follows it on the line is chrome ("来源:XX局 【打印】").
 _ORGAN_KEYS = {"发布机构", "来源", "信息来源", "发文机关"}
 _METADATA_LINES = 60
+_VALUE_MAX_LEN = 200
 
 
 def _key_values(lines: list[str]) -> dict[str, str]:
@@ -40,7 +41,9 @@ def _key_values(lines: list[str]) -> dict[str, str]:
     values: dict[str, str] = {}
     for line in lines[:_METADATA_LINES]:
         for m in _KEY_VALUE.finditer(line):
-            rest = line[m.end():]
+            if m.group(1) in values:
+                continue
+            rest = line[m.end():m.end() + _VALUE_MAX_LEN]  # not the rest of a one-line page
             end = _NEXT_LABEL.search(rest)
             value = rest[: end.start() if end else None].strip()
             if value and m.group(1) in _ORGAN_KEYS:
@@ -304,7 +307,9 @@ def _head_units(lines: list[str]) -> list[tuple[str, bool]]:
         if len(line) <= _TITLE_MAX_LEN:
             units.append((line, False))
         else:
-            units += [(piece, True) for piece in line.split(" ", _HEAD_LINES)]
+            # The pieces a title could be; not the rest of the line, which may be the whole page.
+            units += [(piece, True) for piece in line.split(" ", _HEAD_LINES)[:_HEAD_LINES]
+                      if len(piece) <= _LABELLED_TITLE_MAX_LEN]
         if len(units) >= _HEAD_LINES:
             break
     return [(_unmarked(text), is_piece) for text, is_piece in units[:_HEAD_LINES]]

@@ -161,9 +161,10 @@ def build_rows(items: Iterable[Item], values_first: bool = False) -> list[Row]:
 
 
 def has_unlabelled_values(items: Iterable[Item]) -> bool:
-    """Whether a free-text line holds numbers and no label: only then can `values_first` apply."""
-    return any(not it.structured and all(map(is_value, it.cells)) and any(map(_filled, it.cells))
-               for it in items)
+    """Whether a free-text line holds a row of numbers and no label: only then can
+    `values_first` apply (a lone number on a line is the one-cell-per-line form)."""
+    return any(not it.structured and len(it.cells) > 1 and all(map(is_value, it.cells))
+               and any(map(_filled, it.cells)) for it in items)
 
 
 # --- regions --------------------------------------------------------------------------------
@@ -364,13 +365,15 @@ def _joined_continuations(rows: list[Row], codes: list[str | None]) -> Coded:
     joined: Coded = []
     previous: str | None = None
     for row, code in zip(rows, codes):
-        if joined and row.labels and joined[-1][0].labels and not lab.opens_with_ordinal(row.labels[0]):
-            above, _ = joined[-1]
-            filled_above, filled_here = any(map(_filled, above.values)), any(map(_filled, row.values))
-            numbered, blank = (above, row) if filled_above else (row, above)
+        above = joined[-1][0] if joined else None
+        # Cheapest tests first: this runs for every row of every Table 3.
+        if (above is not None and row.labels and above.labels
+                and any(map(_filled, above.values)) != any(map(_filled, row.values))
+                and not lab.opens_with_ordinal(row.labels[0])):
+            numbered, blank = (above, row) if any(map(_filled, above.values)) else (row, above)
             wrapped = lab.table3_row(above.labels[-1] + row.labels[0], previous)
             own = lab.table3_row(numbered.labels[-1], previous)
-            if filled_above != filled_here and wrapped is not None and (
+            if wrapped is not None and (
                     own is None or own == wrapped == lab.table3_row(blank.labels[-1], previous)):
                 joined[-1] = (Row(above.labels + row.labels, numbered.values), wrapped)
                 previous = wrapped
