@@ -181,9 +181,11 @@ TABLE3_ANCHORS = {layout: _table3_anchors(layout) for layout in ("2021", "2019")
 # (六)'s sub-rows: their presence is what tells the 2021 row list from the 2019 one.
 TABLE3_2021_SUBROW = re.compile(r"不补正|逾期不补|缴纳费用|收费通知")
 
-# Table 2 labels in running text: every column and row keyword, for one scan of a block.
-TABLE2_KEYWORDS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
-    [("column", code, p) for code, p in _TABLE2_COLUMNS] + [("row", code, p) for code, p in _TABLE2_ROWS])
+# Table 2 labels in running text: every column and row keyword in one pattern, for one scan of
+# a block; group names are "column__<code>" and "row__<code>".
+TABLE2_KEYWORDS = re.compile("|".join(
+    [f"(?P<column__{code}>{p.pattern})" for code, p in _TABLE2_COLUMNS]
+    + [f"(?P<row__{code}>{p.pattern})" for code, p in _TABLE2_ROWS]))
 
 
 # --- labels with typos ------------------------------------------------------------------------

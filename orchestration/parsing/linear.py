@@ -297,15 +297,10 @@ def _block_rows(layout: str | None) -> dict[str, tuple[str, ...]]:
 
 
 def _keywords(text: str, start: int, stop: int) -> list[tuple[str, str, int, int]]:
-    """Column and row keywords of Table 2 in [start, stop), in order, none overlapping."""
-    hits = sorted((m.start(), m.end(), kind, code)
-                  for kind, code, pattern in lab.TABLE2_KEYWORDS
-                  for m in pattern.finditer(text, start, stop))
-    kept: list[tuple[str, str, int, int]] = []
-    for s, e, kind, code in hits:
-        if not kept or s >= kept[-1][3]:
-            kept.append((kind, code, s, e))
-    return kept
+    """Column and row keywords of Table 2 in [start, stop), in order, none overlapping:
+    (kind, code, start, end)."""
+    return [(*m.lastgroup.split("__"), m.start(), m.end())
+            for m in lab.TABLE2_KEYWORDS.finditer(text, start, stop)]  # type: ignore[union-attr]
 
 
 def _table2_cells(row: str, columns: tuple[str, ...], cell_text: str) -> tuple[list[TableCell], str | None]:
