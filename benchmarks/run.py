@@ -383,7 +383,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-corpus", action="store_true",
                         help="keep a corpus of the same size and seed from an earlier run instead of generating it")
     parser.add_argument("--job", help=argparse.SUPPRESS)  # internal: one job run, storage as JSON
+    parser.add_argument("--parse-rates", type=Path, metavar="CORPUS",
+                        help="only print the warm single-process parse rates on a generated corpus folder "
+                        "(landing/ and ground_truth.jsonl); with PYTHONPATH=<other checkout> it times that parser")
     args = parser.parse_args(argv)
+    if args.parse_rates:
+        parse_rates(args.parse_rates / "landing", args.parse_rates / "ground_truth.jsonl")
+        return 0
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     if args.job:
