@@ -298,36 +298,37 @@ def _with_fragments_above(line: str, above: list[str]) -> str:
     return max(candidates, key=_title_score)  # the first best: the fewest lines joined
 
 
-def _head_units(lines: list[str]) -> list[tuple[str, bool]]:
-    """(text, is_piece) of the first lines; a line too long to be a title gives its space-separated
-    pieces instead: a page dumped on one line holds its title among breadcrumbs and prose
-    ('当前位置： 首页…年报 某某局关于…的自查报告 来源： …')."""
-    units: list[tuple[str, bool]] = []
+def _head_units(lines: list[str]) -> Iterator[tuple[str, bool]]:
+    """(text, is_piece) of the first lines, one at a time; a line too long to be a title gives
+    its space-separated pieces instead: a page dumped on one line holds its title among
+    breadcrumbs and prose ('当前位置： 首页…年报 某某局关于…的自查报告 来源： …')."""
+    given = 0
     for line in lines[:_HEAD_LINES]:
         if len(line) <= _TITLE_MAX_LEN:
-            units.append((line, False))
+            units = [(line, False)]
         else:
             # The pieces a title could be; not the rest of the line, which may be the whole page.
-            units += [(piece, True) for piece in line.split(" ", _HEAD_LINES)[:_HEAD_LINES]
-                      if len(piece) <= _LABELLED_TITLE_MAX_LEN]
-        if len(units) >= _HEAD_LINES:
-            break
-    return [(_unmarked(text), is_piece) for text, is_piece in units[:_HEAD_LINES]]
+            units = [(piece, True) for piece in line.split(" ", _HEAD_LINES)[:_HEAD_LINES]
+                     if len(piece) <= _LABELLED_TITLE_MAX_LEN]
+        for text, is_piece in units:
+            if given == _HEAD_LINES:
+                return
+            given += 1
+            yield _unmarked(text), is_piece
 
 
 def first_lines_title(lines: list[str]) -> str | None:
     """The title as the document's first lines print it (a PDF's first page, a markdown heading)."""
-    units = _head_units(lines)
-    for i, (text, is_piece) in enumerate(units):
-        if not _is_title_line(text):
-            continue
-        if _TITLE_WORDS.search(without_site := _SITE_NAME.sub("", text)):
-            text = without_site
-        title = _with_fragments_above(text, [t for t, _ in units[max(0, i - _FRAGMENTS_MAX):i]])
-        # A piece of a long line that names neither organ nor year is a column name of the
-        # breadcrumbs ('政府信息公开年报'), not the title.
-        if not is_piece or _title_score(title):
-            return title
+    above: list[str] = []
+    for unit, is_piece in _head_units(lines):
+        if _is_title_line(unit):
+            text = without_site if _TITLE_WORDS.search(without_site := _SITE_NAME.sub("", unit)) else unit
+            title = _with_fragments_above(text, above[-_FRAGMENTS_MAX:])
+            # A piece of a long line that names neither organ nor year is a column name of the
+            # breadcrumbs ('政府信息公开年报'), not the title.
+            if not is_piece or _title_score(title):
+                return title
+        above.append(unit)
     return None
 
 
