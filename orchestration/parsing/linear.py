@@ -195,12 +195,13 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
     # counts as 0 there (it adds nothing to a sum), never in the values reported.
     known: dict[tuple[int, str, str], int] = {}
     glued: dict[str, tuple[list[tuple[int, ...]], str]] = {}
+    by_row: dict[str, list[TableCell]] = {}  # each row's cells, put in table order at the end
     for row in rows:
         if row.cells is None:
             continue
         tokens = _tokens(row.cells)
         if not tokens:  # a label with no cells at all: the row is printed and left blank
-            out.cells += [TableCell(3, row.code, col, None, "") for col in T3_COLUMNS]
+            by_row[row.code] = [TableCell(3, row.code, col, None, "") for col in T3_COLUMNS]
             known.update({(3, row.code, col): 0 for col in T3_COLUMNS})
             continue
         kind, read = _read_row(tokens)
@@ -210,7 +211,7 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
             if kind2 == "cells" or (kind2 == "glued" and read2[1] is None):
                 tokens, kind, read = with_digit, kind2, read2
         if kind == "cells":
-            out.cells += [TableCell(3, row.code, col, v, t) for col, v, t in zip(T3_COLUMNS, read, tokens)]
+            by_row[row.code] = [TableCell(3, row.code, col, v, t) for col, v, t in zip(T3_COLUMNS, read, tokens)]
             known.update({(3, row.code, col): v or 0 for col, v in zip(T3_COLUMNS, read)})
         elif kind == "glued":
             cands, why = read
@@ -224,13 +225,11 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
                               table3_rules(layout))
         for code, (cands, raw) in glued.items():
             if code in chosen:
-                out.cells += [TableCell(3, code, col, v, raw) for col, v in zip(T3_COLUMNS, chosen[code])]
+                by_row[code] = [TableCell(3, code, col, v, raw) for col, v in zip(T3_COLUMNS, chosen[code])]
                 out.repairs.append("glued_digits_split")
             else:
                 out.flags.append(ambiguous_flag(f"table3.{code}", len(cands)))
-    order = {code: i for i, (code, _) in enumerate(lab.TABLE3_ANCHORS[layout])}
-    column = {col: i for i, col in enumerate(T3_COLUMNS)}
-    out.cells.sort(key=lambda c: (order[c.row], column[c.column]))
+    out.cells = [cell for code, _ in lab.TABLE3_ANCHORS[layout] for cell in by_row.get(code, ())]
     out.layout_hint = layout if rows else None
     end = max((r.cells_end for r in rows), default=start)
     return out, end
