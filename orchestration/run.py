@@ -7,12 +7,13 @@ from __future__ import annotations
 import sys
 
 import dagster as dg
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from orchestration.definitions import defs
 from orchestration.warehouse import duck
 
 
-def summarize(result: dg.ExecuteInProcessResult, warehouse: str) -> str:
+def summarize(result: dg.ExecuteInProcessResult, warehouse: str, instance: dg.DagsterInstance | None = None) -> str:
     lines = []
     with duck.connect(warehouse, read_only=True) as con:
         lines.append("Reports by type:")
@@ -31,12 +32,30 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: str) -> str:
     rebuilt = any(m.asset_key.path[0] == "marts" for m in result.get_asset_materialization_events())
     if not rebuilt:
         lines.append("  (nothing changed since the last build: dbt, its checks and the publish step were skipped)")
-    evaluations = result.get_asset_check_evaluations()
-    failed = [e for e in evaluations if not e.passed]
-    lines.append(f"Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed")
+    evaluated = {e.asset_check_key: e for e in result.get_asset_check_evaluations()}
+    standing = standing_evaluations(instance, result.job_def, set(evaluated)) if instance else {}
+    everything = {**standing, **evaluated}
+    failed = sorted((e for e in everything.values() if not e.passed), key=lambda e: e.asset_check_key.to_user_string())
+    lines.append(f"Checks: {len(everything) - len(failed)} passed, {len(failed)} failed"
+                 + (f" ({len(standing)} not run now: their last result stands)" if standing else ""))
     for e in failed:
-        lines.append(f"  FAILED [{e.severity.value}] {e.asset_key.to_user_string()} :: {e.check_name}")
+        since = " (standing)" if e.asset_check_key in standing else ""
+        lines.append(f"  FAILED [{e.severity.value}] {e.asset_key.to_user_string()} :: {e.check_name}{since}")
     return "\n".join(lines)
+
+
+def standing_evaluations(instance: dg.DagsterInstance, job: dg.JobDefinition,
+                         evaluated: set[dg.AssetCheckKey]) -> dict[dg.AssetCheckKey, dg.AssetCheckEvaluation]:
+    """The last completed result of each of the job's checks this run did not evaluate (a run
+    with nothing new skips the checks of what it did not rebuild): a finding stays a finding
+    until the data changes."""
+    done = {AssetCheckExecutionRecordStatus.SUCCEEDED, AssetCheckExecutionRecordStatus.FAILED}
+    standing = {}
+    for key in job.asset_layer.asset_graph.asset_check_keys - evaluated:
+        records = instance.event_log_storage.get_asset_check_execution_history(key, limit=1, status=done)
+        if records and records[0].event and records[0].event.dagster_event:
+            standing[key] = records[0].event.dagster_event.asset_check_evaluation_data
+    return standing
 
 
 def main() -> int:
@@ -48,8 +67,8 @@ def main() -> int:
             instance=instance,
             raise_on_error=False,
         )
-    storage = defs.resources["storage"]
-    print(summarize(result, storage.warehouse_path))
+        storage = defs.resources["storage"]
+        print(summarize(result, storage.warehouse_path, instance))
     if not result.success:
         print("The run failed; open `make dev` to see the failed step's logs.", file=sys.stderr)
         return 1

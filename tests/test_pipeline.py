@@ -68,7 +68,17 @@ def pipeline(tmp_path_factory):
         reader_rows = reader.execute("select count(*) from marts.dim_report").fetchone()[0]
         reader.close()
         yield {"first": first, "second": second, "rebuild": rebuild, "snapshot": snapshot,
-               "storage": storage, "reader_rows": reader_rows}
+               "storage": storage, "reader_rows": reader_rows, "instance": instance,
+               "standing_after_second": standing_after(second, instance)}
+
+
+def standing_after(result, instance) -> dict:
+    """Each check's result as `make run` reports it after `result`: this run's, else the last."""
+    from orchestration.run import standing_evaluations
+
+    evaluated = {e.asset_check_key: e for e in result.get_asset_check_evaluations()}
+    standing = standing_evaluations(instance, result.job_def, set(evaluated))
+    return {k.to_user_string(): (e.passed, e.severity.value) for k, e in {**standing, **evaluated}.items()}
 
 
 def materialization_metadata(result, key):
@@ -145,6 +155,20 @@ def test_a_second_run_processes_nothing_again_and_leaves_the_warehouse_the_same(
     assert not any(key.path[0] in ("staging", "marts") for key in materialized)
     assert dg.AssetKey("published_warehouse") not in materialized
     assert marts_snapshot(pipeline["storage"]["warehouse_path"]) == pipeline["snapshot"]
+
+
+def test_a_run_with_nothing_new_reports_every_check_as_it_stands(pipeline):
+    # The run skipped dbt and the checks of what it did not rebuild; `make run` still reports
+    # each check's standing result, the same as after the first run.
+    first = {e.asset_check_key.to_user_string(): (e.passed, e.severity.value)
+             for e in pipeline["first"].get_asset_check_evaluations()}
+    assert len(pipeline["second"].get_asset_check_evaluations()) < len(first)
+    assert pipeline["standing_after_second"] == first
+    from orchestration.run import summarize
+
+    summary = summarize(pipeline["second"], pipeline["storage"]["warehouse_path"], pipeline["instance"])
+    failed = sum(1 for passed, _ in first.values() if not passed)
+    assert f"Checks: {len(first) - failed} passed, {failed} failed" in summary
 
 
 def test_a_forced_rebuild_of_the_same_data_gives_the_same_warehouse(pipeline):
