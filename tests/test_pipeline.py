@@ -45,19 +45,24 @@ def marts_snapshot(path):
     return {t: sorted(map(repr, query(path, f"select * from marts.{t}"))) for t in tables}
 
 
+def storage_in(base: Path) -> dict:
+    """The storage resource's config for a pipeline whose landing folder is base/landing."""
+    return {
+        "landing_dir": str(base / "landing"),
+        "raw_dir": str(base / "raw"),
+        "warehouse_path": str(base / "warehouse" / "warehouse.duckdb"),
+        "published_path": str(base / "published" / "warehouse.duckdb"),
+        "gx_dir": str(base / "gx"),
+    }
+
+
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory):
     base = tmp_path_factory.mktemp("pipeline")
     landing = base / "landing"
     shutil.copytree(SEEDS, landing)
     (landing / "broken.pdf").write_bytes(BROKEN)
-    storage = {
-        "landing_dir": str(landing),
-        "raw_dir": str(base / "raw"),
-        "warehouse_path": str(base / "warehouse" / "warehouse.duckdb"),
-        "published_path": str(base / "published" / "warehouse.duckdb"),
-        "gx_dir": str(base / "gx"),
-    }
+    storage = storage_in(base)
     with dg.instance_for_test() as instance:
         first = run_pipeline(storage, instance)
         snapshot = marts_snapshot(storage["warehouse_path"])

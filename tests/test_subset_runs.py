@@ -7,7 +7,7 @@ import dagster as dg
 import pytest
 
 from tests.conftest import SEEDS
-from tests.test_pipeline import query, run_pipeline
+from tests.test_pipeline import query, run_pipeline, storage_in
 
 NEW_REPORT = Path(__file__).parent / "fixtures" / "real_reports" / "raw" / "002.txt"
 INGEST = [dg.AssetKey("raw_report_files")] + [
@@ -36,13 +36,7 @@ def scenario(tmp_path_factory):
     base = tmp_path_factory.mktemp("subset")
     landing = base / "landing"
     shutil.copytree(SEEDS, landing)
-    storage = {
-        "landing_dir": str(landing),
-        "raw_dir": str(base / "raw"),
-        "warehouse_path": str(base / "warehouse" / "warehouse.duckdb"),
-        "published_path": str(base / "published" / "warehouse.duckdb"),
-        "gx_dir": str(base / "gx"),
-    }
+    storage = storage_in(base)
     with dg.instance_for_test() as instance:
         runs = {"full": run_pipeline(storage, instance)}
         # Nothing new since that build, and one mart is materialized alone.
