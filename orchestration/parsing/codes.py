@@ -128,6 +128,14 @@ TABLE4_COLUMNS: tuple[ColumnCode, ...] = (
     ColumnCode("total", "总计", 5, BOTH),
 )
 
+# The codes in printed order: Table 3's columns, and Table 4's (group, column) cells as linear
+# text lists its 15 numbers.
+TABLE3_COLUMN_CODES: tuple[str, ...] = tuple(c.code for c in TABLE3_COLUMNS)
+TABLE4_KEYS: tuple[tuple[str, str], ...] = tuple((g.code, c.code) for g in TABLE4_GROUPS for c in TABLE4_COLUMNS)
+# The cells of a complete Table 3 in its smaller (2019) layout: a reading with fewer is partial.
+TABLE3_FULL_CELLS = len(table3_row_codes("2019")) * len(TABLE3_COLUMNS)
+
+
 # --- Table 2 ------------------------------------------------------------------------------
 _DECISIONS_2019 = (("previous_year_items", "上一年项目数量"), ("change", "本年增/减"),
                    ("decisions", "处理决定数量"))

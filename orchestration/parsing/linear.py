@@ -17,15 +17,15 @@ from functools import lru_cache
 
 from . import labels as lab
 from .checks import table3_rules
-from .codes import TABLE2_BLOCKS, TABLE3_COLUMNS, TABLE4_COLUMNS, TABLE4_GROUPS
+from .codes import (TABLE2_BLOCKS, TABLE3_COLUMN_CODES, TABLE3_FULL_CELLS, TABLE4_COLUMNS, TABLE4_GROUPS,
+                    TABLE4_KEYS)
 from .glued import (agreed_groups, all_splits, ambiguous_flag, broken_split_flag, fewest_broken,
                     resolve_rows, split_bounded, split_totalled)
 from .model import TableCell, TablesResult
 from .values import is_digit_run, is_null_marker, parse_number
 
-T3_COLUMNS = tuple(c.code for c in TABLE3_COLUMNS)
+T3_COLUMNS = TABLE3_COLUMN_CODES
 T3_WIDTH = len(T3_COLUMNS)
-T4_KEYS = tuple((g.code, c.code) for g in TABLE4_GROUPS for c in TABLE4_COLUMNS)
 T4_WIDTH = len(TABLE4_COLUMNS)
 
 # A row ordinal glued after the previous row's last number ('00000002.其他'): the digit right
@@ -42,8 +42,6 @@ _MAX_TAIL = 60
 _ROW_WINDOW = 400
 # Tables 3 and 4 open with these words (the first is the header of Table 3).
 _T3_OPENERS = re.compile(r"申请人情况|本年新收")
-# A reading with this many cells (the 2019 layout's 23 rows) needs no other start tried.
-_FULL_TABLE3 = 23 * T3_WIDTH
 _T4_OPENER = re.compile(r"行政(?:法)?复议|复议后起诉")
 _T4_WINDOW = 500
 _END = re.compile(r"五[、.]|存在的主要问题")
@@ -262,11 +260,11 @@ def _read_table4(text: str, start: int) -> TablesResult:
     tokens = [t for m in re.finditer(rf"[\d{_NULLS}][\d\s{_NULLS}]*", region) for t in _tokens(m[0])]
     if not tokens:
         return out
-    if len(tokens) == len(T4_KEYS) and all(map(_is_count, tokens)):
+    if len(tokens) == len(TABLE4_KEYS) and all(map(_is_count, tokens)):
         out.cells = [TableCell(4, g, c, None if is_null_marker(t) else int(t), t)
-                     for (g, c), t in zip(T4_KEYS, tokens)]
+                     for (g, c), t in zip(TABLE4_KEYS, tokens)]
         return out
-    if not (len(tokens) < len(T4_KEYS) and all(map(is_digit_run, tokens))):
+    if not (len(tokens) < len(TABLE4_KEYS) and all(map(is_digit_run, tokens))):
         out.flags.append("table4_width_mismatch")
         return out
     cands, why = _row_candidates(tuple(tokens), len(TABLE4_GROUPS), T4_WIDTH)
@@ -280,7 +278,7 @@ def _read_table4(text: str, start: int) -> TablesResult:
     if why == "broken":
         out.flags.append(broken_split_flag("table4"))
     for g in groups:
-        keys = T4_KEYS[g * T4_WIDTH:(g + 1) * T4_WIDTH]
+        keys = TABLE4_KEYS[g * T4_WIDTH:(g + 1) * T4_WIDTH]
         out.cells += [TableCell(4, grp, col, v, raw) for (grp, col), v in
                       zip(keys, cands[0][g * T4_WIDTH:(g + 1) * T4_WIDTH])]
     if out.cells:
@@ -386,7 +384,7 @@ def read_tables(text: str) -> dict[int, TablesResult]:
         rows = len(table3.cells)  # cells, not rows: prose that names a row reads none
         if best is None or rows > best[0]:
             best = (rows, table3, start, end)
-        if rows >= _FULL_TABLE3:
+        if rows >= TABLE3_FULL_CELLS:  # a complete reading: no other start needs trying
             break
     found: dict[int, TablesResult] = {}
     t3_start = len(text) if best is None or best[0] == 0 else best[2]

@@ -16,18 +16,19 @@ from functools import lru_cache
 from . import labels as lab
 from . import linear
 from .checks import cell_values, outcome_layout, table3_layout, table3_rules, table4_rules
-from .codes import TABLE2_BLOCKS, TABLE3_COLUMNS, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_GROUPS
+from .codes import (TABLE3_COLUMN_CODES, TABLE3_FULL_CELLS, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_GROUPS,
+                    TABLE4_KEYS)
 from .glued import ambiguous_flag, resolve_rows, split_totalled
 from .model import TableCell, TablesResult
 from .values import is_digit_run, is_null_marker, is_value, parse_number
 
-T3_COLUMNS = tuple(c.code for c in TABLE3_COLUMNS)
+T3_COLUMNS = TABLE3_COLUMN_CODES
 T3_ORDER = {r.code: r.order for r in TABLE3_ROWS}
 T3_COLUMN_INDEX = {code: i for i, code in enumerate(T3_COLUMNS)}
-T4_KEYS = tuple((g.code, c.code) for g in TABLE4_GROUPS for c in TABLE4_COLUMNS)
+T4_KEYS = TABLE4_KEYS
 # Cells of a complete Table 3 (the 2019 layout's 23 rows) and Table 4: a text reading with
 # fewer is retried by label anchoring, as is a Table 2 of which nothing was read (its rows vary).
-_FULL = {2: 1, 3: 23 * len(T3_COLUMNS), 4: len(T4_KEYS)}
+_FULL = {2: 1, 3: TABLE3_FULL_CELLS, 4: len(T4_KEYS)}
 
 # Anchors that open each table's region; matched against an item's first label, which must be
 # short so that prose mentioning the same words does not open a region.
@@ -265,14 +266,12 @@ def _table3_cells(rows: Coded) -> _Out:
     out = _Out()
     read: dict[str, list[str]] = {}
     glued: dict[str, list[str]] = {}
-    previous: str | None = None
     for row, code in rows:
         if code is None:
             continue
         if code in read or code in glued:
             out.flags.append("table3_duplicate_row")
             continue
-        previous = code
         cells = _fit(row.values, len(T3_COLUMNS))
         if cells is not None:
             read[code] = cells
