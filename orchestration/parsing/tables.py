@@ -9,6 +9,7 @@ numbers in prose elsewhere never land in a table.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -255,8 +256,8 @@ def _with_orphans_placed(rows: Coded) -> list[Coded]:
     readings = []
     for step in ((-1, 1) if undecided else (0,)):
         chosen = {**owners, **{i: i + step for i in undecided}}
-        claimed = [j for j in chosen.values()]
-        placed = {j: i for i, j in chosen.items() if claimed.count(j) == 1}
+        claims = Counter(chosen.values())  # a row claimed by two rows of numbers gets neither
+        placed = {j: i for i, j in chosen.items() if claims[j] == 1}
         readings.append([(Row(row.labels, rows[placed[j]][0].values), code) if j in placed else (row, code)
                          for j, (row, code) in enumerate(rows) if j not in chosen or chosen[j] not in placed])
     return readings
