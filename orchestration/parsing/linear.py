@@ -371,7 +371,7 @@ def _unwrapped(text: str) -> str:
 
 def read_tables(text: str) -> dict[int, TablesResult]:
     """Tables 2, 3 and 4 read from running text. Table 3 is read at each place its opening
-    words occur and the reading with the most rows wins (the words also occur in prose)."""
+    words occur and the reading with the most cells wins (the words also occur in prose)."""
     if not (_T3_OPENERS.search(text) or _TABLE2_OPENER.search(text)):
         return {}  # prose: no table opens here
     if "---" in text:
@@ -381,10 +381,10 @@ def read_tables(text: str) -> dict[int, TablesResult]:
     best: tuple[int, TablesResult, int, int] | None = None
     for start in _table3_starts(masked):
         table3, end = _read_table3(masked, text, start)
-        rows = len(table3.cells)  # cells, not rows: prose that names a row reads none
-        if best is None or rows > best[0]:
-            best = (rows, table3, start, end)
-        if rows >= TABLE3_FULL_CELLS:  # a complete reading: no other start needs trying
+        cells = len(table3.cells)  # cells, not rows: prose that names a row reads none
+        if best is None or cells > best[0]:
+            best = (cells, table3, start, end)
+        if cells >= TABLE3_FULL_CELLS:  # a complete reading: no other start needs trying
             break
     found: dict[int, TablesResult] = {}
     t3_start = len(text) if best is None or best[0] == 0 else best[2]

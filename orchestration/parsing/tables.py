@@ -25,6 +25,7 @@ from .values import is_digit_run, is_null_marker, is_value, parse_number
 
 T3_COLUMNS = TABLE3_COLUMN_CODES
 T3_ORDER = {r.code: r.order for r in TABLE3_ROWS}
+T3_CODES = tuple(T3_ORDER)
 T3_COLUMN_INDEX = {code: i for i, code in enumerate(T3_COLUMNS)}
 T4_KEYS = TABLE4_KEYS
 # Cells of a complete Table 3 (the 2019 layout's 23 rows) and Table 4: a text reading with
@@ -342,7 +343,7 @@ def _table3_codes(rows: list[Row]) -> list[str | None]:
     # ('(六)其他处理' above a misspelt '1.申请人…逾不期补正…'): its own label decides, as a typo.
     by_group = {i for i, (row, code) in enumerate(zip(rows, codes))
                 if code is not None and len(row.labels) > 1 and lab.table3_row(row.labels[-1], None) is None
-                and lab.resembling_row(row.labels[-1], tuple(T3_ORDER)) is not None}
+                and lab.resembling_row(row.labels[-1], T3_CODES) is not None}
     known = [(i, T3_ORDER[c]) for i, c in enumerate(codes) if c is not None and i not in by_group]
     for i, code in enumerate(codes):
         if (code is not None and i not in by_group) or not rows[i].values or not rows[i].labels:
@@ -497,7 +498,8 @@ def extract_tables(text: str, grids: list[list[list[str]]]) -> TablesResult:
             if table not in found or not found[table][0].cells:
                 found[table] = read
     # Text that lost its cells (a page's text on one line) yields nothing above: read it by
-    # anchoring on the labels instead, and keep whichever reading has more cells.
+    # anchoring on the labels instead, and keep the reading whose cells satisfy more of the
+    # table's rules, then the one with more cells (_score).
     if any(table not in found or len(found[table][0].cells) < _FULL[table] for table in (2, 3, 4)):
         for table, read in linear.read_tables(text).items():
             other = _Out(read.cells, read.repairs, read.flags)
