@@ -29,32 +29,16 @@ Values = Mapping[Key, "int | float | None"]
 _MAX_LISTED_TERMS = 7
 
 
-@dataclass(frozen=True)
-class _Side:
-    """One side of a rule laid out for evaluation, which runs for about 40 rules per report:
-    its keys apart from its names, and the detail's wording as a %-format."""
-
-    keys: tuple[Key, ...]
-    names: tuple[str, ...]
-    # "a %s + b %s = %s" for the terms and their total, when there are 2 to _MAX_LISTED_TERMS;
-    # beyond, the detail names the nonzero terms only.
-    listed: str | None
-
-    @classmethod
-    def of(cls, terms: tuple[tuple[str, Key], ...]) -> _Side:
-        names = tuple(name for name, _ in terms)
-        listed = None
-        if 1 < len(names) <= _MAX_LISTED_TERMS:
-            listed = " + ".join(name.replace("%", "%%") + " %s" for name in names) + " = %s"
-        return cls(tuple(key for _, key in terms), names, listed)
-
-    def describe(self, read: list, total: int | float) -> str:
-        if len(read) == 1:
-            return f"{self.names[0]} {read[0]}"
-        if self.listed is not None:
-            return self.listed % (*read, total)  # %s writes a number as str() does, like {}
-        nonzero = ", ".join([f"{name} {v}" for name, v in zip(self.names, read) if v != 0])
-        return f"the {len(self.names)} rows sum to {total} (nonzero: {nonzero or 'none'})"
+def _side_template(terms: tuple[tuple[str, Key], ...], first: int, total: int) -> str:
+    """One side of a rule's detail as a str.format template over the rule's cell values
+    (positions `first`… of its terms) and its two sums (positions `total`, `total` + 1): the
+    term alone, or every term and the sum; a side of more than _MAX_LISTED_TERMS terms is the
+    keyword field {many}, filled with its nonzero terms when the rule is evaluated."""
+    if len(terms) > _MAX_LISTED_TERMS:
+        return "{many}"
+    names = [name.replace("{", "{{").replace("}", "}}") for name, _ in terms]
+    listed = [f"{name} {{{first + i}}}" for i, name in enumerate(names)]
+    return listed[0] if len(listed) == 1 else " + ".join(listed) + f" = {{{total}}}"
 
 
 @dataclass(frozen=True)
@@ -62,27 +46,40 @@ class SumRule:
     """sum(lhs) == sum(rhs) over cells of one table; terms are (name shown in detail, key)."""
 
     rule: str
-    scope: str
+    scope: str | None
     lhs: tuple[tuple[str, Key], ...]
     rhs: tuple[tuple[str, Key], ...]
-    left: _Side = field(init=False, repr=False, compare=False)
-    right: _Side = field(init=False, repr=False, compare=False)
+    # Laid out once for evaluation, which runs for about 40 rules per report: the keys of both
+    # sides in one tuple, and the detail as one template per outcome.
+    keys: tuple[Key, ...] = field(init=False, repr=False, compare=False)
+    details: dict[bool, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "left", _Side.of(self.lhs))
-        object.__setattr__(self, "right", _Side.of(self.rhs))
+        if len(self.rhs) > _MAX_LISTED_TERMS:
+            raise ValueError(f"{self.rule}: a rule's right side is its total, one or a few cells")
+        n = len(self.lhs) + len(self.rhs)
+        left = _side_template(self.lhs, 0, n)
+        right = _side_template(self.rhs, len(self.lhs), n + 1)
+        object.__setattr__(self, "keys", tuple(key for _, key in self.lhs + self.rhs))
+        object.__setattr__(self, "details", {True: f"{left} = {right}", False: f"{left} ≠ {right}"})
+
+    def sides(self, values: Values) -> tuple[int | float, int | float] | None:
+        """The sums of both sides, or None when a needed cell is missing or not filled."""
+        read = list(map(values.get, self.keys))
+        if None in read:
+            return None
+        n = len(self.lhs)
+        return sum(read[:n]), sum(read[n:])
 
     def holds(self, values: Values) -> bool | None:
         """True/False, or None when a needed cell is missing or not filled."""
-        sides = _side_sums(self, values)
-        return None if sides is None else sides[0] == sides[1]
+        sums = self.sides(values)
+        return None if sums is None else sums[0] == sums[1]
 
 
-def _side_sums(rule: SumRule, values: Values) -> tuple[int | float, int | float] | None:
-    left, right = list(map(values.get, rule.left.keys)), list(map(values.get, rule.right.keys))
-    if None in left or None in right:
-        return None
-    return sum(left), sum(right)
+def _many_terms(terms: tuple[tuple[str, Key], ...], read: list, total: int | float) -> str:
+    nonzero = ", ".join([f"{name} {v}" for (name, _), v in zip(terms, read) if v != 0])
+    return f"the {len(terms)} rows sum to {total} (nonzero: {nonzero or 'none'})"
 
 
 def table3_layout(rows: set[str]) -> str | None:
@@ -136,15 +133,17 @@ def table4_rules() -> tuple[SumRule, ...]:
 
 
 def evaluate_rule(rule: SumRule, values: Values) -> Check:
-    left, right = list(map(values.get, rule.left.keys)), list(map(values.get, rule.right.keys))
-    if None in left or None in right:
-        missing = [name for name, v in zip(rule.left.names + rule.right.names, left + right) if v is None]
-        return Check(rule.rule, rule.scope, "not_assessable",
-                     f"missing or not filled: {', '.join(missing)}")
-    lsum, rsum = sum(left), sum(right)
-    relation = "=" if lsum == rsum else "≠"
-    detail = f"{rule.left.describe(left, lsum)} {relation} {rule.right.describe(right, rsum)}"
-    return Check(rule.rule, rule.scope, "pass" if lsum == rsum else "fail", detail)
+    read = list(map(values.get, rule.keys))
+    if None in read:
+        missing = [name for (name, _), v in zip(rule.lhs + rule.rhs, read) if v is None]
+        return Check(rule.rule, rule.scope, "not_assessable", f"missing or not filled: {', '.join(missing)}")
+    n = len(rule.lhs)
+    lsum, rsum = sum(read[:n]), sum(read[n:])
+    holds = lsum == rsum
+    many = _many_terms(rule.lhs, read[:n], lsum) if n > _MAX_LISTED_TERMS else ""
+    # str.format writes a number as str() does
+    detail = rule.details[holds].format(*read, lsum, rsum, many=many)
+    return Check(rule.rule, rule.scope, "pass" if holds else "fail", detail, lsum, rsum)
 
 
 def _non_negative(cells: list[TableCell]) -> Check:
@@ -168,11 +167,12 @@ def evaluate_checks(cells: list[TableCell], layout: str | None) -> list[Check]:
     """All rules for the tables the document has. A table with no cell at all gets no checks:
     a free-form report has no table whose arithmetic could be assessed."""
     values = cell_values(cells)
+    rows = {(table, row) for table, row, _ in values}  # one pass over the cells for both tests
     rules: tuple[SumRule, ...] = ()
-    t3_rows = {c.row for c in cells if c.table == 3}
+    t3_rows = {row for table, row in rows if table == 3}
     if t3_rows:
         rules += table3_rules(outcome_layout(t3_rows, layout))
-    if any(c.table == 4 for c in cells):
+    if any(table == 4 for table, _ in rows):
         rules += table4_rules()
     checks = [evaluate_rule(rule, values) for rule in rules]
     if cells:

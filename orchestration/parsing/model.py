@@ -30,15 +30,19 @@ class Metric:
         return asdict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen, as TableCell: a report has about 40
 class Check:
     rule: str
     scope: str | None
     status: str  # pass | fail | not_assessable
     detail: str
+    # The two sides the rule compares (sums of cells); None when not assessable.
+    lhs: int | float | None = None
+    rhs: int | float | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"rule": self.rule, "scope": self.scope, "status": self.status, "detail": self.detail,
+                "lhs": self.lhs, "rhs": self.rhs}
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ def test_balance_failure_states_both_sides():
     check = _by_rule(evaluate_checks(cells, "2021"))[("table3_balance", "natural_person")]
     assert check.status == "fail"
     assert check.detail == "new_received 30 + carried_over 5 = 35 ≠ total_handled 32 + carried_forward 4 = 36"
+    assert (check.lhs, check.rhs) == (35, 36)
 
 
 def test_outcomes_sum_failure_names_the_rows():
@@ -47,6 +48,7 @@ def test_outcomes_sum_failure_names_the_rows():
     assert check.status == "fail"
     assert check.detail == ("the 21 rows sum to 8 (nonzero: granted 5, unavailable_not_held 2, "
                             "other_no_correction 1) ≠ total_handled 7")
+    assert (check.lhs, check.rhs) == (8, 7)
 
 
 def test_total_column_failure():
@@ -78,6 +80,7 @@ def test_null_or_missing_cells_make_a_rule_not_assessable():
     by_rule = _by_rule(evaluate_checks(cells, "2021"))
     assert by_rule[("table3_balance", "other_org")].status == "not_assessable"
     assert by_rule[("table3_balance", "other_org")].detail == "missing or not filled: carried_over"
+    assert (by_rule[("table3_balance", "other_org")].lhs, by_rule[("table3_balance", "other_org")].rhs) == (None, None)
     assert by_rule[("table3_total_column", "carried_over")].status == "not_assessable"
     assert by_rule[("table4_group_total", "review")].status == "not_assessable"
     assert by_rule[("table3_balance", "natural_person")].status == "pass"

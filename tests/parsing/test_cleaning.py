@@ -1,5 +1,12 @@
+import re
+import sys
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from orchestration.parsing.cleaning import (
-    LOST, clean, detect_script, is_chrome, remove_pinyin, repair_mojibake, to_simplified,
+    _NFKC_STABLE, LOST, clean, detect_script, is_chrome, nfkc, remove_pinyin, repair_mojibake, to_simplified,
 )
 
 from .builders import seed
@@ -9,6 +16,30 @@ def test_nfkc_turns_full_width_digits_and_brackets_half_width():
     cleaned = clean("(一)主动公开信息１２３条（其中决策公开５条）")
     assert cleaned.text == "(一)主动公开信息123条(其中决策公开5条)"
     assert "unicode_nfkc" in cleaned.repairs
+
+
+def test_the_characters_nfkc_skips_are_left_alone_by_nfkc_and_compose_with_nothing():
+    stable = re.compile(f"[{_NFKC_STABLE}]")
+    skipped = [chr(c) for c in range(sys.maxunicode + 1) if stable.fullmatch(chr(c))]
+    assert len(skipped) > 20_000
+    assert all(unicodedata.normalize("NFKC", c) == c and unicodedata.combining(c) == 0 for c in skipped)
+    # never the second of a canonical pair (a mark, a Hangul vowel): a character before them can
+    # never absorb them, so the text between two stretches normalises on its own
+    seconds = {parts[1] for c in range(sys.maxunicode + 1)
+               if len(parts := unicodedata.decomposition(chr(c)).split()) == 2 and not parts[0].startswith("<")}
+    assert not {f"{ord(c):04X}" for c in skipped} & seconds
+
+
+# Report text, and what NFKC changes or composes: full-width forms, marks, jamo, ligatures,
+# compatibility ideographs, circled numbers.
+_MIXED = st.text(st.sampled_from(list("（）：，１２ａ 政府信息公开年报\n。、《》e\u0301\u0327A\u030a\u1100\u1161\u11a8"
+                                      "\uac00\ufb01\uf900\u2460\u3000\u00a0…\u212b\u0344ﾊﾟ")), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MIXED)
+def test_nfkc_by_stretches_is_nfkc_of_the_whole_text(text):
+    assert nfkc(text)[0] == unicodedata.normalize("NFKC", text)
 
 
 def test_pinyin_after_hanzi_is_removed_but_other_brackets_stay():
