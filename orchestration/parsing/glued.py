@@ -185,15 +185,15 @@ def resolve_rows(
     (values in `columns` order). A row is settled when one candidate satisfies strictly more
     rules than every other; settled rows then count as known for the others, until nothing
     changes. Rows left out of the result are ambiguous."""
-    values = dict(known)
     # A row whose search hit MAX_CANDIDATES may lack its true split, so it cannot be settled.
     open_rows = {row: cands for row, cands in candidates.items() if 0 < len(cands) <= MAX_CANDIDATES}
     chosen = {row: cands[0] for row, cands in open_rows.items() if len(cands) == 1}
+    if len(chosen) == len(open_rows):  # the common case: every glued row has one split
+        return chosen
+    values = dict(known)
     for row, pick in chosen.items():
         values.update({(table, row, col): v for col, v in zip(columns, pick)})
         del open_rows[row]
-    if not open_rows:
-        return chosen
     touching = _rules_touching(rules, set(open_rows))
     progress = True
     while open_rows and progress:
@@ -219,13 +219,41 @@ def _rules_touching(rules: Sequence[SumRule], rows: set[str]) -> dict[str, list[
     return touching
 
 
-def _trial(values: Mapping[Key, int | float | None], table: int, columns: Sequence[str],
-           rows: Sequence[str], splits: Sequence[tuple[int, ...]]) -> dict[Key, int | float | None]:
-    """The values with these rows read by these splits (a dict copy: copying is C-fast, and the
-    rules then read a plain dict)."""
-    trial = dict(values)
-    trial.update({(table, row, col): v for row, split in zip(rows, splits) for col, v in zip(columns, split)})
-    return trial
+def _difference(rule: SumRule, values: Mapping[Key, int | float | None], rows: Mapping[str, int],
+                columns: Mapping[str, int], table: int) -> tuple[int | float, dict[str, list[tuple[int, int]]]] | None:
+    """The rule as lhs − rhs = 0 with the `rows` still open: the constant its known cells give,
+    and per open row the (sign, column position) of its terms; None when a known cell is
+    missing or blank (the rule then holds for no split)."""
+    constant, open_terms = 0, {}
+    for sign, side in ((1, rule.lhs), (-1, rule.rhs)):
+        for _, key in side:
+            if key[0] == table and key[1] in rows and key[2] in columns:
+                open_terms.setdefault(key[1], []).append((sign, columns[key[2]]))
+            elif (value := values.get(key)) is None:
+                return None
+            else:
+                constant += sign * value
+    return constant, open_terms
+
+
+def _combination_scores(values: Mapping[Key, int | float | None], rows: Sequence[str],
+                        cands_of: Mapping[str, list[tuple[int, ...]]], columns: Sequence[str],
+                        rules: Sequence[SumRule], table: int) -> list[int]:
+    """For every combination of the rows' candidates, in itertools.product order, how many of
+    `rules` it satisfies: a rule's known cells give a constant and each row's candidate adds its
+    own terms, so a combination costs additions, not an evaluation of every rule over a copy
+    of the values."""
+    position = {row: i for i, row in enumerate(rows)}
+    column = {col: i for i, col in enumerate(columns)}
+    terms = []  # per rule: (constant, [(row position, what each of its candidates adds)])
+    for rule in rules:
+        if (difference := _difference(rule, values, position, column, table)) is None:
+            continue
+        constant, open_terms = difference
+        terms.append((constant, [(position[row], [sum(sign * cand[i] for sign, i in cells) for cand in cands_of[row]])
+                                 for row, cells in open_terms.items()]))
+    return [sum(1 for constant, added in terms if constant + sum(adds[combo[p]] for p, adds in added) == 0)
+            for combo in product(*(range(len(cands_of[row])) for row in rows))]
 
 
 def _resolve_jointly(values: Mapping[Key, int | float | None], open_rows: Mapping[str, list[tuple[int, ...]]],
@@ -237,19 +265,14 @@ def _resolve_jointly(values: Mapping[Key, int | float | None], open_rows: Mappin
     if prod(len(open_rows[r]) for r in rows) > MAX_JOINT_ASSIGNMENTS:
         return {}
     relevant = list({id(r): r for rs in _rules_touching(rules, set(rows)).values() for r in rs}.values())
-    best_score, best = -1, []
-    for combo in product(*(open_rows[r] for r in rows)):
-        trial = _trial(values, table, columns, rows, combo)
-        score = sum(1 for r in relevant if r.holds(trial))
-        if score > best_score:
-            best_score, best = score, [combo]
-        elif score == best_score:
-            best.append(combo)
+    scores = _combination_scores(values, rows, open_rows, columns, relevant, table)
+    top = max(scores)
+    best = [combo for combo, score in zip(product(*(open_rows[r] for r in rows)), scores) if score == top]
     return {row: best[0][i] for i, row in enumerate(rows) if len({combo[i] for combo in best}) == 1}
 
 
 def _unique_best(row: str, cands: list[tuple[int, ...]], values: Mapping[Key, int | float | None],
                  columns: Sequence[str], relevant: Sequence[SumRule], table: int) -> tuple[int, ...] | None:
-    scores = [sum(1 for r in relevant if r.holds(_trial(values, table, columns, (row,), (cand,)))) for cand in cands]
+    scores = _combination_scores(values, (row,), {row: cands}, columns, relevant, table)
     best = max(scores)
     return cands[scores.index(best)] if scores.count(best) == 1 else None
