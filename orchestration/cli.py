@@ -18,6 +18,20 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return 0 if all_read else 1
 
 
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from orchestration.settings import DBT_PROJECT_DIR
+    from orchestration.warehouse import dbt_files
+
+    if args.check:
+        stale = dbt_files.stale(DBT_PROJECT_DIR)
+        for path in stale:
+            print(f"out of date: {DBT_PROJECT_DIR.name}/{path} (run `govreports generate`)")
+        return 1 if stale else 0
+    for path in dbt_files.write(DBT_PROJECT_DIR):
+        print(f"wrote {DBT_PROJECT_DIR.name}/{path}")
+    return 0
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govreports", description="Government information-disclosure reports.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -27,6 +41,11 @@ def _build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--pretty", action="store_true", help="indent the JSON")
     parse.add_argument("--max-mb", type=float, default=50, help="refuse files larger than this (default 50)")
     parse.set_defaults(run=_cmd_parse)
+
+    generate = commands.add_parser(
+        "generate", help="write the dbt files made from the Python declarations: the seeds of codes, the staging sources")
+    generate.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is out of date")
+    generate.set_defaults(run=_cmd_generate)
     return parser
 
 

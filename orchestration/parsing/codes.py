@@ -29,6 +29,7 @@ class ColumnCode:
     label: str
     order: int
     layouts: tuple[str, ...]
+    group: str | None = None  # the heading the column is printed under, if any (Table 3's 法人或其他组织)
 
 
 @dataclass(frozen=True)
@@ -82,17 +83,18 @@ TABLE3_ROWS: tuple[RowCode, ...] = tuple(
     for order, (code, label, group, layouts) in enumerate(_T3_ROWS, start=1)
 )
 
+_LEGAL_PERSON = "legal_person_or_org"  # 法人或其他组织
 TABLE3_COLUMNS: tuple[ColumnCode, ...] = tuple(
-    ColumnCode(code, label, order, BOTH)
-    for order, (code, label) in enumerate(
+    ColumnCode(code, label, order, BOTH, group)
+    for order, (code, label, group) in enumerate(
         (
-            ("natural_person", "自然人"),
-            ("commercial_enterprise", "法人或其他组织 商业企业"),
-            ("research_institution", "法人或其他组织 科研机构"),
-            ("public_interest_org", "法人或其他组织 社会公益组织"),
-            ("legal_service_org", "法人或其他组织 法律服务机构"),
-            ("other_org", "法人或其他组织 其他"),
-            ("total", "总计"),
+            ("natural_person", "自然人", None),
+            ("commercial_enterprise", "法人或其他组织 商业企业", _LEGAL_PERSON),
+            ("research_institution", "法人或其他组织 科研机构", _LEGAL_PERSON),
+            ("public_interest_org", "法人或其他组织 社会公益组织", _LEGAL_PERSON),
+            ("legal_service_org", "法人或其他组织 法律服务机构", _LEGAL_PERSON),
+            ("other_org", "法人或其他组织 其他", _LEGAL_PERSON),
+            ("total", "总计", None),
         ),
         start=1,
     )
@@ -205,6 +207,9 @@ def _table2_codes(kind: str) -> tuple[RowCode | ColumnCode, ...]:
 TABLE2_ROWS: tuple[RowCode, ...] = _table2_codes("rows")  # type: ignore[assignment]
 TABLE2_COLUMNS: tuple[ColumnCode, ...] = _table2_codes("columns")  # type: ignore[assignment]
 
-# Table 2 columns whose values are amounts (may carry decimals) or signed changes.
-TABLE2_DECIMAL_COLUMNS = frozenset({"amount_10k_yuan", "procurement_amount"})
+# Table 2 columns whose values are amounts (may carry decimals), with the kind of amount the
+# warehouse names: in 万元 where the table prints the unit, a plain amount where it does not.
+TABLE2_AMOUNT_KINDS = {"amount_10k_yuan": "amount_10k_yuan", "procurement_amount": "amount"}
+TABLE2_DECIMAL_COLUMNS = frozenset(TABLE2_AMOUNT_KINDS)
+# Table 2 columns whose values are signed changes (may be negative).
 TABLE2_SIGNED_COLUMNS = frozenset({"change"})

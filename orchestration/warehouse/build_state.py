@@ -16,17 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-# (table, timestamp column or None): row counts catch deletes and hand edits, times catch re-parses.
-_STAGING = (
-    ("ingest.report_files", "arrived_at"),
-    ("ingest.quarantined_files", "quarantined_at"),
-    ("parsed.reports", "parsed_at"),
-    ("parsed.table2_cells", None),
-    ("parsed.table3_cells", None),
-    ("parsed.table4_cells", None),
-    ("parsed.narrative_metrics", None),
-    ("parsed.report_checks", None),
-)
+from orchestration.warehouse import tables
 
 
 def code_checksum(manifest_path: Path) -> str:
@@ -48,9 +38,10 @@ class BuildState:
 
 def current(con: duckdb.DuckDBPyConnection, code: str) -> BuildState:
     state = [code]
-    for table, stamp in _STAGING:
-        latest = f"max({stamp})::varchar" if stamp else "null"
-        state.append(repr(con.execute(f"select count(*), {latest} from {table}").fetchone()))
+    # Of every table dbt reads: row counts catch deletes and hand edits, write times catch re-parses.
+    for table in tables.SOURCES:
+        latest = f"max({table.written_at})::varchar" if table.written_at else "null"
+        state.append(repr(con.execute(f"select count(*), {latest} from {table.qualified}").fetchone()))
     return BuildState(hashlib.sha256("\n".join(state).encode()).hexdigest(), code)
 
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import settings
-
-SCHEMA_SQL = Path(__file__).with_name("staging_schema.sql")
+from orchestration.warehouse import tables
 
 
 @contextlib.contextmanager
@@ -29,7 +28,7 @@ def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.Duc
 
 
 def ensure_staging_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    con.execute(tables.schema_sql())
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:

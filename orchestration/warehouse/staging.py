@@ -18,22 +18,13 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.parsing.model import ParseResult, Region
+from orchestration.warehouse import tables
 
 # Below this many files a process pool costs more (start-up, imports) than it saves.
 POOL_THRESHOLD = 64
 # Files parsed and loaded together: bounds the memory a batch's rows take while keeping each
 # load one bulk insert per table.
 BATCH_SIZE = 2000
-
-STAGING_TABLES = (
-    "parsed.reports",
-    "parsed.table2_cells",
-    "parsed.table3_cells",
-    "parsed.table4_cells",
-    "parsed.narrative_metrics",
-    "parsed.report_checks",
-    "ingest.quarantined_files",
-)
 
 
 @dataclass(frozen=True)
@@ -52,34 +43,16 @@ class LoadOutcome:
     load_seconds: float = 0.0
 
 
-_TEXT = pa.string()
-# The rows the parser hands to each staging table, as Arrow columns (a test holds them to the
-# DDL in staging_schema.sql). Explicit types keep a chunk whose values are all null (no Table 2
-# anywhere, say) the same type as the others; DuckDB casts on insert (publish_date text → date).
-ROW_SCHEMAS: dict[str, pa.Schema] = {
-    "parsed.reports": pa.schema([
-        ("sha256", _TEXT), ("file_name", _TEXT), ("parser_version", _TEXT), ("parsed_at", pa.timestamp("us")),
-        ("format", _TEXT), ("encoding", _TEXT), ("script", _TEXT), ("doc_type", _TEXT), ("layout", _TEXT),
-        ("is_template", pa.bool_()), ("title", _TEXT), ("agency", _TEXT), ("province", _TEXT), ("city", _TEXT),
-        ("county", _TEXT), ("region_code", _TEXT), ("report_year", pa.int32()), ("publish_date", _TEXT),
-        ("repairs", pa.list_(_TEXT)), ("flags", pa.list_(_TEXT)),
-    ]),
-    "parsed.table2_cells": pa.schema([("sha256", _TEXT), ("row_code", _TEXT), ("column_code", _TEXT),
-                                      ("value", pa.float64()), ("raw", _TEXT)]),
-    "parsed.table3_cells": pa.schema([("sha256", _TEXT), ("row_code", _TEXT), ("column_code", _TEXT),
-                                      ("value", pa.int64()), ("raw", _TEXT)]),
-    "parsed.table4_cells": pa.schema([("sha256", _TEXT), ("group_code", _TEXT), ("column_code", _TEXT),
-                                      ("value", pa.int64()), ("raw", _TEXT)]),
-    "parsed.narrative_metrics": pa.schema([("sha256", _TEXT), ("metric_name", _TEXT), ("value", pa.float64()),
-                                           ("unit", _TEXT), ("evidence", _TEXT)]),
-    "parsed.report_checks": pa.schema([("sha256", _TEXT), ("rule", _TEXT), ("scope", _TEXT), ("status", _TEXT),
-                                       ("detail", _TEXT)]),
-    "ingest.quarantined_files": pa.schema([
-        ("sha256", _TEXT), ("file_name", _TEXT), ("raw_path", _TEXT), ("stage", _TEXT), ("reason", _TEXT),
-        ("parser_version", _TEXT), ("quarantined_at", pa.timestamp("us")),
-    ]),
+# The rows the parser hands to each staging table it feeds travel as Arrow columns of these types.
+# Explicit types keep a chunk whose values are all null (no Table 2 anywhere, say) the same type as
+# the others; a date travels as the parser's ISO text and DuckDB casts it on insert.
+_ARROW_TYPES = {
+    "varchar": pa.string(), "varchar[]": pa.list_(pa.string()), "boolean": pa.bool_(), "integer": pa.int32(),
+    "bigint": pa.int64(), "double": pa.float64(), "timestamp": pa.timestamp("us"), "date": pa.string(),
 }
-STAGING_TABLES = tuple(ROW_SCHEMAS)
+ROW_SCHEMAS: dict[str, pa.Schema] = {
+    t.qualified: pa.schema([(c.name, _ARROW_TYPES[c.type]) for c in t.columns]) for t in tables.FROM_PARSER
+}
 
 StagingRows = dict[str, pa.Table]  # staging table → rows to insert
 
@@ -215,7 +188,7 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: StagingRows) -> LoadOutcome:
     try:
         con.register("batch_shas", shas)
         if _any_loaded_before(con):  # a re-parse: its old rows go first
-            for table in STAGING_TABLES:
+            for table in ROW_SCHEMAS:
                 con.execute(f"delete from {table} where sha256 in (select sha256 from batch_shas)")
         for table, batch_rows in rows.items():
             if batch_rows.num_rows:

@@ -1,7 +1,8 @@
 """Fixture warehouse for the dbt project: the staging contract plus rows with known numbers.
 
-`build_warehouse(path)` creates a DuckDB file, applies orchestration/warehouse/staging_schema.sql
-and inserts the reports below; it closes its connection before returning (one writer per file).
+`build_warehouse(path)` creates a DuckDB file with the staging tables of
+orchestration/warehouse/tables.py and inserts the reports below; it closes its connection before
+returning (one writer per file).
 
 Agencies and reports (report ids are short fake sha256s):
 - A 同江市繁荣街道 (黑龙江省 佳木斯市 同江市): annual reports 2021, 2022 (2021 layout, consistent,
@@ -27,8 +28,9 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.warehouse import tables
+
 REPO = Path(__file__).resolve().parents[2]
-STAGING_SCHEMA = REPO / "orchestration" / "warehouse" / "staging_schema.sql"
 PROJECT_DIR = REPO / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")
 
@@ -207,7 +209,7 @@ def build_warehouse(path: str | Path, reports: Iterable[str] = REPORTS) -> Path:
         stale.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     try:
-        con.execute(STAGING_SCHEMA.read_text(encoding="utf-8"))
+        con.execute(tables.schema_sql())
         load_reports(con, reports)
         quarantined = SHA["quarantined"]
         con.execute(

@@ -8,6 +8,8 @@ import duckdb
 import govreports_dbt_fixtures as fixtures
 import pytest
 
+from orchestration.warehouse import tables
+
 SHA = fixtures.SHA
 
 
@@ -43,16 +45,7 @@ def test_sources_map_to_dagster_assets(built):
         f"{s['source_name']}.{s['name']}": s["meta"]["dagster"]["asset_key"]
         for s in manifest["sources"].values()
     }
-    assert keys == {
-        "ingest.report_files": ["raw_report_files"],
-        "ingest.quarantined_files": ["quarantined_files"],
-        "parsed.reports": ["parsed_reports"],
-        "parsed.table2_cells": ["parsed_table2_cells"],
-        "parsed.table3_cells": ["parsed_table3_cells"],
-        "parsed.table4_cells": ["parsed_table4_cells"],
-        "parsed.narrative_metrics": ["parsed_narrative_metrics"],
-        "parsed.report_checks": ["parsed_report_checks"],
-    }
+    assert keys == {t.qualified: [t.asset_key] for t in tables.SOURCES}
 
 
 METRIC_COLUMNS = [

@@ -1,0 +1,197 @@
+"""The tables the Python steps write, declared once: the DDL (`schema_sql`), the loader's Arrow
+schemas (staging.py), the dbt build state, the Dagster asset specs and dbt's
+models/staging/_sources.yml (written by `govreports generate`) all follow this list.
+
+One DuckDB file; schema `ingest` for what arrived, `parsed` for what the parser read. The sha256
+of a raw file's bytes identifies the file and its report.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orchestration.parsing import codes
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # DuckDB type
+    description: str = ""
+    not_null: bool = False
+    primary_key: bool = False
+    # Added after warehouses with the table existed: `add column if not exists` brings them up to date.
+    added_later: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    schema: str
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    # The Dagster asset that writes the table; dbt's source of the table points at it. None: not
+    # a dbt source (the pipeline's own bookkeeping).
+    asset_key: str | None = None
+    # Loaded from parse results by the parse step, a file's rows replaced in one transaction.
+    from_parser: bool = False
+    # When a row was written: the build state watches it to see a re-parse.
+    written_at: str | None = None
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+SCHEMAS = {
+    "ingest": "What arrived. Written by the Python ingest assets.",
+    "parsed": "What the parser read from each file. Written by the Python parse assets.",
+}
+
+
+def _codes(records) -> str:
+    return " | ".join(r.code for r in records) + "."
+
+
+def _cells(n: int, what: str, key: str, value_type: str, key_codes: str = "", column_codes: str = "") -> Table:
+    """Table n in long form: a row per cell the parser read."""
+    return Table(
+        "parsed", f"table{n}_cells", f"Table {n} ({what}) cells, long form; value null = present but not filled.",
+        (
+            Column("sha256", "varchar", not_null=True),
+            Column(key, "varchar", key_codes, not_null=True),
+            Column("column_code", "varchar", column_codes, not_null=True),
+            Column("value", value_type),
+            Column("raw", "varchar", "The cell's text as read."),
+        ),
+        asset_key=f"parsed_table{n}_cells", from_parser=True,
+    )
+
+
+REPORT_FILES = Table(
+    "ingest", "report_files", "One row per distinct file ever landed, keyed by the sha256 of its bytes.",
+    (
+        Column("sha256", "varchar", primary_key=True),
+        Column("file_name", "varchar", "Base name as it landed (first arrival).", not_null=True),
+        Column("landing_path", "varchar", "Where it was found.", not_null=True),
+        Column("raw_path", "varchar", "Its immutable copy in the raw store.", not_null=True),
+        Column("size_bytes", "bigint", not_null=True),
+        Column("extension", "varchar", "Lower-case, without dot: txt, html, pdf, docx, md ..."),
+        Column("arrived_at", "timestamp", "UTC, when first registered.", not_null=True),
+    ),
+    asset_key="raw_report_files", written_at="arrived_at",
+)
+
+LANDED_FILES = Table(
+    "ingest", "landed_files",
+    "The sha256 of each landing path as last hashed, with the size and mtime it had then: a file whose "
+    "size and mtime are unchanged is not read again (hashing 100,000 files takes minutes).",
+    (
+        Column("landing_path", "varchar", primary_key=True),
+        Column("size_bytes", "bigint", not_null=True),
+        Column("mtime_ns", "bigint", not_null=True),
+        Column("sha256", "varchar", not_null=True),
+    ),
+)
+
+QUARANTINED_FILES = Table(
+    "ingest", "quarantined_files",
+    "Files the parser refused (cannot decode, too large, scanned PDF...); the file stays in the raw store.",
+    (
+        Column("sha256", "varchar", primary_key=True),
+        Column("file_name", "varchar", not_null=True),
+        Column("raw_path", "varchar", not_null=True),
+        Column("stage", "varchar", "The step that refused it: parse.", not_null=True),
+        Column("reason", "varchar", "One sentence a person understands.", not_null=True),
+        Column("parser_version", "varchar", not_null=True),
+        Column("quarantined_at", "timestamp", "UTC.", not_null=True),
+    ),
+    asset_key="quarantined_files", from_parser=True, written_at="quarantined_at",
+)
+
+REPORTS = Table(
+    "parsed", "reports", "One row per successfully parsed file (status ok in `govreports parse`).",
+    (
+        Column("sha256", "varchar", primary_key=True),
+        Column("file_name", "varchar", not_null=True),
+        Column("parser_version", "varchar", not_null=True),
+        Column("parsed_at", "timestamp", "UTC.", not_null=True),
+        Column("format", "varchar", "txt | html | md | pdf | docx."),
+        Column("encoding", "varchar"),
+        Column("script", "varchar", "simplified | traditional (of the source)."),
+        Column("doc_type", "varchar", "annual_report | work_summary | self_inspection | other.", not_null=True),
+        Column("layout", "varchar", "2021 | 2019 | freeform | null."),
+        Column("is_template", "boolean", not_null=True),
+        Column("title", "varchar"),
+        Column("agency", "varchar"),
+        Column("province", "varchar"),
+        Column("city", "varchar"),
+        Column("county", "varchar"),
+        Column("region_code", "varchar", "Official 6-digit (or longer) division code."),
+        Column("report_year", "integer"),
+        Column("publish_date", "date"),
+        Column("repairs", "varchar[]"),
+        Column("flags", "varchar[]"),
+    ),
+    asset_key="parsed_reports", from_parser=True, written_at="parsed_at",
+)
+
+TABLE2_CELLS = _cells(2, "proactive disclosure", "row_code", "double")
+TABLE3_CELLS = _cells(3, "applications received and handled", "row_code", "bigint")
+TABLE4_CELLS = _cells(4, "administrative review and litigation", "group_code", "bigint",
+                      _codes(codes.TABLE4_GROUPS), _codes(codes.TABLE4_COLUMNS))
+
+NARRATIVE_METRICS = Table(
+    "parsed", "narrative_metrics", "Numbers read from the prose, with the sentence they came from.",
+    (
+        Column("sha256", "varchar", not_null=True),
+        Column("metric_name", "varchar", not_null=True),
+        Column("value", "double", not_null=True),
+        Column("unit", "varchar"),
+        Column("evidence", "varchar", "The sentence.", not_null=True),
+    ),
+    asset_key="parsed_narrative_metrics", from_parser=True,
+)
+
+REPORT_CHECKS = Table(
+    "parsed", "report_checks", "The parser's own arithmetic checks per report (the checks of `govreports parse`).",
+    (
+        Column("sha256", "varchar", not_null=True),
+        Column("rule", "varchar", not_null=True),
+        Column("scope", "varchar"),
+        Column("status", "varchar", "pass | fail | not_assessable.", not_null=True),
+        Column("detail", "varchar"),
+    ),
+    asset_key="parsed_report_checks", from_parser=True,
+)
+
+DBT_BUILD_STATE = Table(
+    "ingest", "dbt_build_state",
+    "What the last successful dbt build was built from (orchestration/warehouse/build_state.py).",
+    (
+        Column("fingerprint", "varchar", not_null=True),
+        Column("built_at", "timestamp", not_null=True),
+        Column("code_checksum", "varchar", added_later=True),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (
+    REPORT_FILES, LANDED_FILES, QUARANTINED_FILES, REPORTS, TABLE2_CELLS, TABLE3_CELLS, TABLE4_CELLS,
+    NARRATIVE_METRICS, REPORT_CHECKS, DBT_BUILD_STATE,
+)
+SOURCES = tuple(t for t in TABLES if t.asset_key)  # what a dbt build reads
+FROM_PARSER = tuple(t for t in TABLES if t.from_parser)
+
+
+def _column_sql(c: Column) -> str:
+    return f"{c.name} {c.type}" + (" primary key" if c.primary_key else " not null" if c.not_null else "")
+
+
+def schema_sql() -> str:
+    """The statements that create whatever is missing of the schemas and tables."""
+    statements = [f"create schema if not exists {schema}" for schema in SCHEMAS]
+    for t in TABLES:
+        columns = ",\n    ".join(_column_sql(c) for c in t.columns)
+        statements.append(f"create table if not exists {t.qualified} (\n    {columns}\n)")
+        statements += [f"alter table {t.qualified} add column if not exists {_column_sql(c)}"
+                       for c in t.columns if c.added_later]
+    return ";\n".join(statements) + ";\n"
