@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Region
 from .regions import find_region
@@ -111,6 +112,12 @@ def _year_number(numeral: str) -> int:
     return int(numeral if numeral.isdigit() else "".join(_DIGIT_OF[c] for c in numeral))
 
 
+# A title is looked at by several steps (the title chosen, its organ, its year): each pure
+# function of it is computed once.
+_per_text = lru_cache(maxsize=4096)
+
+
+@_per_text
 def title_year(title: str | None) -> int | None:
     """The first year the title names: the year reported on ('XX局2024 年度…', '二〇二三年…')."""
     if title and (m := _YEAR.search(_compact(title))):
@@ -150,12 +157,14 @@ _AFTER_ORGAN = re.compile(rf"关于|(?:{_YEAR_NUMBER})年")
 _SUBJECT = re.compile(r"(?=政府信息|政务公开|信息公开|工作)")
 
 
+@_per_text
 def _organ(name: str | None) -> str | None:
     if name and _ORGAN.match(name):
         return name
     return None
 
 
+@_per_text
 def title_organ(title: str | None) -> str | None:
     """The organ a title names: the longest organ-like opening before its year or subject."""
     if not title:

@@ -27,10 +27,14 @@ class _Divisions:
             self.name_of[code] = name
             if name not in _NOT_PLACES:
                 self.codes_of.setdefault(name, []).append(code)
-        self.lengths = sorted({len(n) for n in self.codes_of}, reverse=True)
         # Every division name ends in one of a few characters (省市区县旗州盟…): only the text
-        # before those is looked up, which is far cheaper than one 3,500-way alternation.
-        self.ends = re.compile("[" + "".join(sorted({n[-1] for n in self.codes_of})) + "]")
+        # before those is looked up, which is far cheaper than one 3,500-way alternation, and
+        # only for the lengths of the names with that last character, longest first.
+        lengths: dict[str, set[int]] = {}
+        for n in self.codes_of:
+            lengths.setdefault(n[-1], set()).add(len(n))
+        self.lengths_ending = {end: sorted(ls, reverse=True) for end, ls in lengths.items()}
+        self.ends = re.compile("[" + "".join(sorted(lengths)) + "]")
 
     def names_in(self, text: str) -> list[str]:
         """Names in reading order; at each end the longest name wins (内蒙古自治区, not 自治区)."""
@@ -38,7 +42,7 @@ class _Divisions:
         last_end = 0
         for m in self.ends.finditer(text):
             end = m.end()
-            for length in self.lengths:
+            for length in self.lengths_ending[m[0]]:
                 start = end - length
                 if start >= last_end and text[start:end] in self.codes_of:
                     found.append(text[start:end])

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 
 from . import labels as lab
 from . import linear
@@ -213,8 +214,21 @@ def _count(raw: str) -> tuple[bool, int | None]:
     return value is not None, value
 
 
+_UNREADABLE = object()
+
+
+@lru_cache(maxsize=8192)  # whole rows repeat too ('0' seven times is most rows of most reports)
+def _row_counts(raws: tuple[str, ...]) -> tuple[tuple[object, ...], bool]:
+    """The values of a Table 3 row's cells (_UNREADABLE for a cell that is no count), and
+    whether every cell was readable."""
+    counts = [_count(raw) for raw in raws]
+    return tuple(value if ok else _UNREADABLE for ok, value in counts), all(ok for ok, _ in counts)
+
+
 def _fit(values: list[str], width: int) -> list[str] | None:
     """The row's `width` cells, trimming surplus empty cells a wrong colspan left at the ends."""
+    if len(values) == width:  # the common case, without a copy
+        return values
     vals = list(values)
     while len(vals) > width and not _filled(vals[-1]):
         vals.pop()
@@ -284,12 +298,13 @@ def _table3_cells(rows: Coded) -> _Out:
     _drop_blank_group_row(read)
 
     for code, raws in sorted(read.items(), key=lambda item: T3_ORDER[item[0]]):
-        for col, raw in zip(T3_COLUMNS, raws):
-            ok, value = _count(raw)
-            if not ok:
-                out.flags.append("table3_unreadable_cell")
-                continue
-            out.cells.append(TableCell(3, code, col, value, raw))
+        values, readable = _row_counts(tuple(raws))
+        if readable:  # map() over the row: this runs for every row of every Table 3 reading
+            out.cells += map(TableCell, repeat(3), repeat(code), T3_COLUMNS, values, raws)
+            continue
+        out.flags.append("table3_unreadable_cell")
+        out.cells += [TableCell(3, code, col, value, raw) for col, value, raw in zip(T3_COLUMNS, values, raws)
+                      if value is not _UNREADABLE]
     if glued:
         # Glued rows are the rare case: only they need the cells read as a lookup.
         known = {(3, c.row, c.column): c.value for c in out.cells}
