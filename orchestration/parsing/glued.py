@@ -175,7 +175,7 @@ MAX_JOINT_ASSIGNMENTS = 4096
 
 
 def resolve_rows(
-    known: Mapping[Key, int | float | None],
+    known: Callable[[], Mapping[Key, int | float | None]],
     candidates: Mapping[str, list[tuple[int, ...]]],
     columns: Sequence[str],
     rules: Sequence[SumRule],
@@ -184,13 +184,14 @@ def resolve_rows(
     """Pick each glued row's split. `candidates` maps a row code to its row-consistent splits
     (values in `columns` order). A row is settled when one candidate satisfies strictly more
     rules than every other; settled rows then count as known for the others, until nothing
-    changes. Rows left out of the result are ambiguous."""
+    changes. Rows left out of the result are ambiguous. `known` gives the cells read otherwise;
+    it is called only when some row has several splits (most glued rows have one)."""
     # A row whose search hit MAX_CANDIDATES may lack its true split, so it cannot be settled.
     open_rows = {row: cands for row, cands in candidates.items() if 0 < len(cands) <= MAX_CANDIDATES}
     chosen = {row: cands[0] for row, cands in open_rows.items() if len(cands) == 1}
     if len(chosen) == len(open_rows):  # the common case: every glued row has one split
         return chosen
-    values = dict(known)
+    values = dict(known())
     for row, pick in chosen.items():
         values.update({(table, row, col): v for col, v in zip(columns, pick)})
         del open_rows[row]

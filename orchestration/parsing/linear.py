@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 from . import labels as lab
 from .checks import table3_rules
@@ -189,9 +190,6 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
     '…0000101、上年结转')."""
     out = TablesResult()
     rows, layout = _table3_at(text, start)
-    # The cells read so far, for the column rules that choose between splits; a blank cell
-    # counts as 0 there (it adds nothing to a sum), never in the values reported.
-    known: dict[tuple[int, str, str], int] = {}
     glued: dict[str, tuple[list[tuple[int, ...]], str]] = {}
     by_row: dict[str, list[TableCell]] = {}  # each row's cells, put in table order at the end
     for row in rows:
@@ -200,7 +198,6 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
         tokens = _tokens(row.cells)
         if not tokens:  # a label with no cells at all: the row is printed and left blank
             by_row[row.code] = [TableCell(3, row.code, col, None, "") for col in T3_COLUMNS]
-            known.update({(3, row.code, col): 0 for col in T3_COLUMNS})
             continue
         kind, read = _read_row(tokens)
         if row.ordinal_at is not None and (kind == "failed" or (kind == "glued" and read[1] == "broken")):
@@ -209,8 +206,7 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
             if kind2 == "cells" or (kind2 == "glued" and read2[1] is None):
                 tokens, kind, read = with_digit, kind2, read2
         if kind == "cells":
-            by_row[row.code] = [TableCell(3, row.code, col, v, t) for col, v, t in zip(T3_COLUMNS, read, tokens)]
-            known.update({(3, row.code, col): v or 0 for col, v in zip(T3_COLUMNS, read)})
+            by_row[row.code] = list(map(TableCell, repeat(3), repeat(row.code), T3_COLUMNS, read, tokens))
         elif kind == "glued":
             cands, why = read
             glued[row.code] = (cands, " ".join(tokens))
@@ -219,6 +215,11 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
         else:
             out.flags.append(read if read == "table3_row_width_mismatch" else f"{read}:table3.{row.code}")
     if glued:
+        # The cells read otherwise, for the column rules that choose between splits; a blank
+        # cell counts as 0 there (it adds nothing to a sum), never in the values reported.
+        def known() -> dict[tuple[int, str, str], int]:
+            return {(3, c.row, c.column): c.value or 0 for cells in by_row.values() for c in cells}
+
         chosen = resolve_rows(known, {code: c for code, (c, _) in glued.items()}, T3_COLUMNS,
                               table3_rules(layout))
         for code, (cands, raw) in glued.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
@@ -307,8 +307,8 @@ def _table3_cells(rows: Coded) -> _Out:
                       if value is not _UNREADABLE]
     if glued:
         # Glued rows are the rare case: only they need the cells read as a lookup.
-        known = {(3, c.row, c.column): c.value for c in out.cells}
-        _split_glued_table3(glued, set(read) | set(glued), known, out)
+        cells_read = out.cells.copy()
+        _split_glued_table3(glued, set(read) | set(glued), lambda: cell_values(cells_read), out)
         out.cells.sort(key=lambda c: (T3_ORDER[c.row], T3_COLUMN_INDEX[c.column]))
     return out
 
@@ -408,7 +408,7 @@ def _drop_blank_group_row(read: dict[str, list[str]]) -> None:
 
 
 def _split_glued_table3(glued: dict[str, list[str]], rows: set[str],
-                        known: dict[tuple[int, str, str], int | None], out: _Out) -> None:
+                        known: Callable[[], dict[tuple[int, str, str], int | None]], out: _Out) -> None:
     candidates = {code: split_totalled(runs, 1, len(T3_COLUMNS)) for code, runs in glued.items()}
     rules = table3_rules(outcome_layout(rows, None))
     chosen = resolve_rows(known, candidates, T3_COLUMNS, rules)
