@@ -112,11 +112,12 @@ def remove_pinyin(text: str) -> tuple[str, bool]:
 
 
 # Characters NFKC leaves as they are, that are starters and never the second of a composed pair:
-# printable ASCII, newline, CJK punctuation 、。〃〈…】 and the unified ideographs, most of a
-# report. NFKC costs ~75 ns a character in C (decomposing and recomposing every one), so only
+# printable ASCII, newline, — ‘ ’ “ ”, CJK punctuation 、。〃〈…〕 and the unified ideographs,
+# most of a report. NFKC costs ~75 ns a character in C (decomposing and recomposing every one), so only
 # the stretches of other characters are normalised, each with the character before it, the
 # starter a combining mark in it could compose with.
-_NFKC_STABLE = "\n -~\u3001-\u3003\u3008-\u3011\u4e00-\u9fff"
+_NFKC_STABLE = "\n -~\u2014\u2018-\u201d\u3001-\u3003\u3008-\u3015\u4e00-\u9fff"
+_NFKC_OTHER = re.compile(f"[^{_NFKC_STABLE}]")
 _NFKC_STRETCH = re.compile(f"[\\s\\S]?[^{_NFKC_STABLE}]+")
 
 
@@ -124,9 +125,20 @@ def _normalised(m: re.Match) -> str:
     return unicodedata.normalize("NFKC", m[0])
 
 
+# What reports hold most of the characters NFKC changes, each to one ASCII character that
+# composes with nothing: replaced first at memchr speed, so few stretches are left to normalise.
+_NFKC_COMMON = {c: unicodedata.normalize("NFKC", c) for c in "（）：，；！？．０１２３４５６７８９\u3000\u00a0"}
+
+
 def nfkc(text: str) -> tuple[str, bool]:
     if unicodedata.is_normalized("NFKC", text):
         return text, False
+    for char, ascii_form in _NFKC_COMMON.items():
+        if char in text:
+            text = text.replace(char, ascii_form)
+    # A scan for one character is several times cheaper than the stretch pattern's.
+    if _NFKC_OTHER.search(text) is None:
+        return text, True
     return _NFKC_STRETCH.sub(_normalised, text), True
 
 
