@@ -6,6 +6,7 @@ label is recognised by a short keyword that only its own row has, not by its ful
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -183,9 +184,22 @@ TABLE3_2021_SUBROW = re.compile(r"不补正|逾期不补|缴纳费用|收费通�
 
 # Table 2 labels in running text: every column and row keyword in one pattern, for one scan of
 # a block; group names are "column__<code>" and "row__<code>".
-TABLE2_KEYWORDS = re.compile("|".join(
+_TABLE2_KEYWORDS = re.compile("|".join(
     [f"(?P<column__{code}>{p.pattern})" for code, p in _TABLE2_COLUMNS]
     + [f"(?P<row__{code}>{p.pattern})" for code, p in _TABLE2_ROWS]))
+# The same alternation without the groups: the regex engine then skips ahead to the characters a
+# keyword can open with, instead of trying every keyword at every character (~10x faster).
+_TABLE2_KEYWORD_SCAN = re.compile("|".join(p.pattern for _, p in _TABLE2_COLUMNS + _TABLE2_ROWS))
+
+
+def table2_keywords(text: str, start: int, stop: int) -> Iterator[tuple[str, str, int, int]]:
+    """Column and row keywords of Table 2 in text[start:stop], in order, none overlapping:
+    (kind, code, start, end). At each hit of the scan the grouped pattern takes the same branch
+    (both try the keywords in the same order), so it names the keyword."""
+    for hit in _TABLE2_KEYWORD_SCAN.finditer(text, start, stop):
+        m = _TABLE2_KEYWORDS.match(text, hit.start(), stop)
+        kind, code = m.lastgroup.split("__")  # type: ignore[union-attr]
+        yield kind, code, m.start(), m.end()  # type: ignore[union-attr]
 
 
 # --- labels with typos ------------------------------------------------------------------------

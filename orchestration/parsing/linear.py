@@ -294,13 +294,6 @@ def _block_rows(layout: str | None) -> dict[str, tuple[str, ...]]:
             for block in TABLE2_BLOCKS if block.layout == layout}
 
 
-def _keywords(text: str, start: int, stop: int) -> list[tuple[str, str, int, int]]:
-    """Column and row keywords of Table 2 in [start, stop), in order, none overlapping:
-    (kind, code, start, end)."""
-    return [(*m.lastgroup.split("__"), m.start(), m.end())
-            for m in lab.TABLE2_KEYWORDS.finditer(text, start, stop)]  # type: ignore[union-attr]
-
-
 def _table2_cells(row: str, columns: tuple[str, ...], cell_text: str) -> tuple[list[TableCell], str | None]:
     tokens = _tokens(cell_text)
     raw = " ".join(tokens)
@@ -329,7 +322,7 @@ def _read_table2(text: str, stop: int) -> TablesResult:
     markers = [m for m in lab.ITEM_MARKER.finditer(text, opener.start(), stop)]
     spans = [(m[1], m.end(), markers[i + 1].start() if i + 1 < len(markers) else stop)
              for i, m in enumerate(markers)]
-    blocks = [(numeral, _keywords(text, s, e)) for numeral, s, e in spans]
+    blocks = [(numeral, list(lab.table2_keywords(text, s, e))) for numeral, s, e in spans]
     columns_seen = {code for _, hits in blocks for kind, code, _, _ in hits if kind == "column"}
     layout = lab.table2_layout(columns_seen)
     rows_of = _block_rows(layout)
