@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml dbt_project/profiles.yml
 
-.PHONY: run test dev docs install clean bench generate
+.PHONY: run test dev docs install clean bench generate seed-landing
 
 $(BIN)/activate: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,13 +24,21 @@ install: $(BIN)/activate
 $(MANIFEST): $(BIN)/activate $(DBT_SOURCES)
 	$(BIN)/dagster-dbt project prepare-and-package --file orchestration/defs/project.py
 
-run: $(MANIFEST)
+# The sample documents ship with the tests; `make run` copies each one the landing folder lacks,
+# never over a file already there (what a user dropped in stays as it is).
+SEEDS := tests/fixtures/seeds
+LANDING := data/landing
+seed-landing:
+	mkdir -p $(LANDING)
+	for f in $(SEEDS)/*; do test -e "$(LANDING)/$${f##*/}" || cp "$$f" "$(LANDING)/"; done
+
+run: $(MANIFEST) seed-landing
 	$(BIN)/python -m orchestration.run
 
 test: $(MANIFEST)
 	$(BIN)/pytest -q
 
-dev: $(MANIFEST)
+dev: $(MANIFEST) seed-landing
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # dbt's docs site for the warehouse (models, columns, tests, lineage) in dbt_project/target/.

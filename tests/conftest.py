@@ -4,7 +4,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "data" / "landing"  # the five seed documents ship as the sample landing data
+# The five seed documents. They ship here, apart from the landing folder (`make run` copies them
+# into data/landing), so a file dropped into the landing folder never changes what a test reads.
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 
 def pytest_configure(config):

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from benchmarks import corpus
+from benchmarks import corpus, printed
 from benchmarks.accuracy import read_truth, score, scored_form
 from orchestration.parsing import parse_file
 
@@ -92,7 +92,7 @@ def _t3(truth):
 
 def _balance_holds(cells):
     return all(cells[("new_received", c)] + cells[("carried_over", c)]
-               == cells[("total_handled", c)] + cells[("carried_forward", c)] for c in corpus.T3_COLUMNS)
+               == cells[("total_handled", c)] + cells[("carried_forward", c)] for c in printed.T3_COLUMNS)
 
 
 def test_reports_keep_the_rules_unless_they_break_one_on_purpose(tmp_path):
@@ -117,6 +117,6 @@ def test_consecutive_years_carry_over_what_the_year_before_carried_forward(tmp_p
     by_key = {(t["agency"], t["report_year"]): _t3(t) for t in truth if t["table3"]}
     pairs = [(cells, by_key[(a, y - 1)]) for (a, y), cells in by_key.items() if (a, y - 1) in by_key]
     assert pairs
-    held = sum(all(now[("carried_over", c)] == before[("carried_forward", c)] for c in corpus.APPLICANTS)
+    held = sum(all(now[("carried_over", c)] == before[("carried_forward", c)] for c in printed.APPLICANTS)
                for now, before in pairs)
     assert held / len(pairs) > 0.9

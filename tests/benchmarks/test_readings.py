@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from benchmarks import corpus
+from benchmarks import corpus, printed
 from benchmarks.accuracy import read_truth
 from benchmarks.readings import candidates, readings, totals_hold, unsettled
 
@@ -50,8 +50,8 @@ AMBIGUOUS = [1, 10, 0, 0, 0, 0, 11]  # glued '110000011', which 11|0|0|0|0|0|11 
 
 
 def _report(rows: dict[str, list[int]], t4_after_review=(0, 0, 0, 0, 0)) -> corpus.Report:
-    t3 = {code: list(rows.get(code, [0] * 7)) for _, _, code in corpus.t3_rows("2021")}
-    t4 = {g: [0] * 5 for g in corpus.T4_GROUPS} | {"litigation_after_review": list(t4_after_review)}
+    t3 = {code: list(rows.get(code, [0] * 7)) for _, _, code in printed.t3_rows("2021")}
+    t4 = {g: [0] * 5 for g in printed.T4_GROUPS} | {"litigation_after_review": list(t4_after_review)}
     return corpus.Report("x", None, 2023, "annual_report", "2021", "text_oneline", t3=t3, t4=t4)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[2] / "data" / "landing"
+from tests.conftest import SEEDS
 
 
 def seed(prefix: str) -> Path:

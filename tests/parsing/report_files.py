@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from benchmarks.printed import SECTIONS, T3_HEADER, T3_MAJOR, T4_HEADER
+
 from . import table_fixtures as fx
 
 PAGE_TOP = ("首页 > 政务公开 > 政府信息公开年报", "发布时间:2024-01-19 来源:某某区人民政府办公室")
@@ -70,8 +72,8 @@ def table3(report: fx.Report) -> PrintedTable:
     """Three label columns (section, group, item) then the seven applicant columns."""
     printed = fx.t3_printed_rows(report.layout)
     rows = [
-        [("申请人情况", 2, 3), ("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)],
-        _plain(("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")),
+        [(T3_HEADER[0], 2, 3), (T3_HEADER[1], 2, 1), (T3_HEADER[2], 1, 5), (T3_HEADER[3], 2, 1)],
+        _plain(T3_HEADER[4:]),
     ]
     section_rows = [code for _, _, code in printed
                     if code not in ("new_received", "carried_over", "carried_forward")]
@@ -80,7 +82,7 @@ def table3(report: fx.Report) -> PrintedTable:
         if code in ("new_received", "carried_over", "carried_forward"):
             rows.append([(label, 1, 3), *values])
             continue
-        lead = [("三、本年度办理结果", len(section_rows), 1)] if code == section_rows[0] else []
+        lead = [(T3_MAJOR, len(section_rows), 1)] if code == section_rows[0] else []
         if group and label[0].isdigit():  # a numbered item opens its group: the group spans its items
             size = 1
             while i + size < len(printed) and printed[i + size][0] is None and printed[i + size][1][0].isdigit():
@@ -94,10 +96,10 @@ def table3(report: fx.Report) -> PrintedTable:
 
 
 def table4(report: fx.Report) -> PrintedTable:
-    five = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    five = T4_HEADER[2:7]
     rows = [
-        [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
-        [*((t, 2, 1) for t in five), ("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+        [(T4_HEADER[0], 1, 5), (T4_HEADER[1], 1, 10)],
+        [*((t, 2, 1) for t in five), (T4_HEADER[7], 1, 5), (T4_HEADER[8], 1, 5)],
         _plain(five * 2),
         _plain(report.t4_raw()),
     ]
@@ -109,8 +111,7 @@ def tables(report: fx.Report) -> tuple[PrintedTable, PrintedTable, PrintedTable]
 
 
 # Section headings placed before each table.
-_HEADINGS = ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-             "四、政府信息公开行政复议、行政诉讼情况")
+_HEADINGS = SECTIONS[1:4]
 
 
 # --- HTML -------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
-"""The code lists agree with report-format.md."""
+"""The code lists agree with report-format.md, and their labels with the tables as printed by
+the generated corpus and the parsing tests' documents (benchmarks/printed.py, written apart)."""
 from __future__ import annotations
 
+from benchmarks import printed
 from orchestration.parsing import codes
 
 
@@ -28,16 +30,34 @@ def test_table3_rows_are_ordered_unique_and_grouped():
     assert {g for g in groups.values()} == {"intake", *codes.OUTCOME_GROUPS, "total", "carry_forward"}
 
 
-def test_table3_columns():
-    assert [c.code for c in codes.TABLE3_COLUMNS] == [
-        "natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
-        "legal_service_org", "other_org", "total"]
-    assert codes.TABLE3_APPLICANT_COLUMNS == tuple(c.code for c in codes.TABLE3_COLUMNS[:6])
+def test_table3_rows_are_the_printed_ones():
+    # A row's label is its group's label (and 三、本年度办理结果 for (一)予以公开) before its own.
+    for layout in codes.LAYOUTS:
+        labels = [((printed.T3_MAJOR if code == "granted" else "") + (f"{group} " if group else "") + label, code)
+                  for group, label, code in printed.t3_rows(layout)]
+        assert [(r.label, r.code) for r in codes.TABLE3_ROWS if layout in r.layouts] == labels
+        assert codes.table3_outcome_codes(layout) == printed.t3_outcomes(layout)
 
 
-def test_table4_codes():
-    assert [g.code for g in codes.TABLE4_GROUPS] == ["review", "litigation_direct", "litigation_after_review"]
-    assert [c.code for c in codes.TABLE4_COLUMNS] == ["upheld", "corrected", "other", "pending", "total"]
+def test_table3_columns_are_the_printed_ones():
+    head = printed.T3_HEADER  # 申请人情况 自然人 法人或其他组织 总计, then the five kinds of 法人或其他组织
+    labels = [head[1], *(f"{head[2]} {kind}" for kind in head[4:]), head[3]]
+    assert [(c.code, c.label) for c in codes.TABLE3_COLUMNS] == list(zip(printed.T3_COLUMNS, labels, strict=True))
+    assert codes.TABLE3_APPLICANT_COLUMNS == printed.APPLICANTS
+
+
+def test_table4_codes_are_the_printed_ones():
+    head = printed.T4_HEADER  # 行政复议 行政诉讼, five columns, 未经复议直接起诉 复议后起诉, ...
+    groups = [head[0], f"{head[1]} {head[7]}", f"{head[1]} {head[8]}"]
+    assert [(g.code, g.label) for g in codes.TABLE4_GROUPS] == list(zip(printed.T4_GROUPS, groups, strict=True))
+    assert [(c.code, c.label) for c in codes.TABLE4_COLUMNS] == list(zip(printed.T4_COLUMNS, head[2:7], strict=True))
+
+
+def test_table2_blocks_are_the_printed_ones():
+    for layout in codes.LAYOUTS:
+        blocks = [(item, tuple((code, label) for label, code in columns), tuple((code, label) for label, code in rows))
+                  for item, columns, rows in printed.T2_BLOCKS[layout]]
+        assert [(b.item, b.columns, b.rows) for b in codes.TABLE2_BLOCKS if b.layout == layout] == blocks
 
 
 def test_table2_cells_per_layout():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.printed import t3_outcomes
 from orchestration.parsing.checks import table3_rules
 from orchestration.parsing.glued import resolve_rows, split_totalled
 from orchestration.parsing.tables import extract_tables
@@ -58,7 +59,7 @@ def test_resolve_rows_uses_the_column_rules():
 
 def _report_with(outcomes: dict[str, list[int]], carried_over: list[int],
                  carried_forward: list[int], layout: str = "2021") -> fx.Report:
-    rows = {code: outcomes.get(code, [0] * 6) for code in fx.t3_outcome_codes(layout)}
+    rows = {code: outcomes.get(code, [0] * 6) for code in t3_outcomes(layout)}
     table3 = fx.table3_from_outcomes(rows, carried_over, carried_forward)
     return fx.Report(layout, fx.T2_2021 if layout == "2021" else fx.T2_2019, table3,
                      fx.known_report(layout).table4)
@@ -103,7 +104,7 @@ _SIX = st.lists(_COUNT, min_size=6, max_size=6)
 @st.composite
 def _valid_table3(draw):
     layout = draw(st.sampled_from(("2021", "2019")))
-    outcomes = {code: draw(_SIX) for code in fx.t3_outcome_codes(layout)}
+    outcomes = {code: draw(_SIX) for code in t3_outcomes(layout)}
     handled = [sum(col) for col in zip(*outcomes.values())]
     carried_forward = draw(_SIX)
     carried_over = [draw(st.integers(0, h + f)) for h, f in zip(handled, carried_forward)]

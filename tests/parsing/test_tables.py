@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 
 from orchestration.parsing.tables import extract_tables
 
 from . import table_fixtures as fx
+from .builders import seed
 
-SEED_002 = Path(__file__).resolve().parents[2] / "data" / "landing" / "002_145dcace6dc924f1.txt"
+SEED_002 = seed("002")
 LAYOUTS = ("2021", "2019")
 FORMS = ("one_cell_per_line", "markdown", "space_separated",
          "html_grid_rowspan_leftovers", "html_grid_empty_cells_wrong_colspan")
