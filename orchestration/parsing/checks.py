@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import groupby
+from operator import attrgetter
 
 from .codes import (
+    LAYOUTS,
     TABLE2_SIGNED_COLUMNS,
     TABLE3_APPLICANT_COLUMNS,
     TABLE3_COLUMNS,
@@ -46,7 +49,7 @@ class SumRule:
     """sum(lhs) == sum(rhs) over cells of one table; terms are (name shown in detail, key)."""
 
     rule: str
-    scope: str | None
+    scope: str
     lhs: tuple[tuple[str, Key], ...]
     rhs: tuple[tuple[str, Key], ...]
     # Laid out once for evaluation, which runs for about 40 rules per report: the keys of both
@@ -92,7 +95,7 @@ def table3_layout(rows: set[str]) -> str | None:
 def outcome_layout(rows: set[str], layout: str | None) -> str:
     """Which outcome row set (21 rows of 2021, 19 of 2019) the read Table 3 uses. The rows read
     decide, because some later reports keep the single 2019 row (六)其他处理."""
-    return table3_layout(rows) or (layout if layout in ("2021", "2019") else "2021")
+    return table3_layout(rows) or (layout if layout in LAYOUTS else "2021")
 
 
 @cache  # the rules are immutable data: build them once per layout
@@ -146,21 +149,52 @@ def evaluate_rule(rule: SumRule, values: Values) -> Check:
     return Check(rule.rule, rule.scope, "pass" if holds else "fail", detail, lsum, rsum)
 
 
-def _non_negative(cells: list[TableCell]) -> Check:
-    """Counts (and fees) are never negative; only the 2019 Table 2 本年增/减 column may be."""
-    read = [c for c in cells if c.value is not None
-            and not (c.table == 2 and c.column in TABLE2_SIGNED_COLUMNS)]
-    if not read:
-        return Check("non_negative_counts", None, "not_assessable", "no numbers were read")
-    negative = [c for c in read if c.value < 0]
-    if not negative:
-        return Check("non_negative_counts", None, "pass", f"all {len(read)} numbers read are ≥ 0")
-    listed = ", ".join(f"table{c.table} {c.row}/{c.column} {c.value}" for c in negative)
-    return Check("non_negative_counts", None, "fail", f"negative: {listed}")
+# The scope of non_negative_counts: one check per table that has cells.
+_TABLE_SCOPES = {2: "table2", 3: "table3", 4: "table4"}
+_table_of = attrgetter("table")
+
+
+def _non_negative(cells: list[TableCell]) -> list[Check]:
+    """non_negative_counts, one check per table that has cells: counts and fees are never
+    negative, except Table 2's signed 2019 本年增/减 column (codes.TABLE2_SIGNED_COLUMNS). A blank
+    cell holds no number, so it neither passes nor fails the rule: a table is not assessable only
+    when none of its cells holds one. lhs = the smallest number read, rhs = 0."""
+    read: dict[int, list[int | float]] = {}
+    # One pass: the extractor lists cells table by table, so there is one run per table.
+    for table, run in groupby(cells, _table_of):
+        if table == 2:
+            numbers = [v for c in run if (v := c.value) is not None and c.column not in TABLE2_SIGNED_COLUMNS]
+        else:
+            numbers = [v for c in run if (v := c.value) is not None]
+        read[table] = read[table] + numbers if table in read else numbers
+    checks = []
+    for table in sorted(read):
+        scope, numbers = _TABLE_SCOPES[table], read[table]
+        if not numbers:
+            checks.append(Check("non_negative_counts", scope, "not_assessable", "no number was read"))
+            continue
+        smallest = min(numbers)
+        if smallest >= 0:
+            checks.append(Check("non_negative_counts", scope, "pass",
+                                f"all {len(numbers)} numbers read are ≥ 0 (smallest {smallest})", smallest, 0))
+            continue
+        negative = ", ".join(f"{c.row}/{c.column} {c.value}" for c in cells
+                             if c.table == table and c.value is not None and c.value < 0
+                             and not (table == 2 and c.column in TABLE2_SIGNED_COLUMNS))
+        checks.append(Check("non_negative_counts", scope, "fail", f"negative: {negative}", smallest, 0))
+    return checks
 
 
 def cell_values(cells: list[TableCell]) -> dict[Key, int | float | None]:
     return {(c.table, c.row, c.column): c.value for c in cells}
+
+
+def table3_outcome_layout(cells: list[TableCell], layout: str | None) -> str | None:
+    """The outcome rows the report's Table 3 is held to ("2021": 21 rows, "2019": 19; see
+    outcome_layout) when the report has a Table 3 (cells read, or a 2021 or 2019 layout, which
+    prints one), else None. Stored on parsed.reports: dbt's Table 3 grid reads it."""
+    rows = {c.row for c in cells if c.table == 3}
+    return outcome_layout(rows, layout) if rows or layout in LAYOUTS else None
 
 
 def evaluate_checks(cells: list[TableCell], layout: str | None) -> list[Check]:
@@ -175,6 +209,5 @@ def evaluate_checks(cells: list[TableCell], layout: str | None) -> list[Check]:
     if any(table == 4 for table, _ in rows):
         rules += table4_rules()
     checks = [evaluate_rule(rule, values) for rule in rules]
-    if cells:
-        checks.append(_non_negative(cells))
+    checks += _non_negative(cells)
     return checks

@@ -33,10 +33,11 @@ class Metric:
 @dataclass(slots=True)  # not frozen, as TableCell: a report has about 40
 class Check:
     rule: str
-    scope: str | None
+    scope: str  # what of the report the rule was assessed on: a column, row, group or table
     status: str  # pass | fail | not_assessable
     detail: str
-    # The two sides the rule compares (sums of cells); None when not assessable.
+    # The two sides the rule compares (sums of cells; for non_negative_counts the smallest number
+    # and 0); None when not assessable.
     lhs: int | float | None = None
     rhs: int | float | None = None
 
@@ -77,6 +78,8 @@ class ParseResult:
     script: str | None = None
     doc_type: str | None = None
     layout: str | None = None
+    # Which outcome rows (七)总计 sums, "2021" (21) or "2019" (19); None without a Table 3.
+    table3_outcome_layout: str | None = None
     is_template: bool = False
     title: str | None = None
     agency: str | None = None
@@ -106,6 +109,7 @@ class ParseResult:
             "script": self.script,
             "doc_type": self.doc_type,
             "layout": self.layout,
+            "table3_outcome_layout": self.table3_outcome_layout,
             "is_template": self.is_template,
             "title": self.title,
             "agency": self.agency,

@@ -5,7 +5,7 @@ import hashlib
 import os
 
 from . import classify
-from .checks import evaluate_checks
+from .checks import evaluate_checks, table3_outcome_layout
 from .cleaning import clean, clean_cells
 from .metadata import extract_metadata, year_reported_by_annual_report
 from .metrics import extract_metrics
@@ -46,6 +46,7 @@ def _parse(result: ParseResult, data: bytes) -> None:
     result.layout = classify.layout(result.doc_type, all_text, meta.report_year, tables.layout_hint)
     result.repairs += tables.repairs
     result.flags += tables.flags
+    result.table3_outcome_layout = table3_outcome_layout(tables.cells, result.layout)
     if result.is_template:
         result.cells = _without_numbers(tables.cells)
         return

@@ -1,16 +1,29 @@
 """Great Expectations suites as files: load and validate them without importing GX.
 
-A suite file (YAML or JSON, one suite per file) under expectations/ looks like:
+A suite file (YAML or JSON) under expectations/ holds one suite:
 
-    name: table3_balance                     # slug: GX suite/asset name, data docs path
-    title: Table 3 balance holds per applicant column
-    asset: marts/report_quality              # Dagster asset key, "/"-separated
-    severity: warn                           # warn = a report breaks a rule; error = pipeline broken
+    name: unique_report_keys                 # slug = file name: GX suite/asset name, data docs path
+    title: Report keys in dim_report are present and unique
+    asset: marts/dim_report                  # Dagster asset key, "/"-separated
+    severity: error                          # warn = a report breaks a rule; error = pipeline broken
     query: |                                 # DuckDB SQL yielding the DataFrame to validate
-      select report_id, scope, lhs, rhs from marts.report_quality where ...
+      select report_id from marts.dim_report
     expectations:                            # GX 1.x expectation types (snake_case) and kwargs
-      - type: expect_column_pair_values_to_be_equal
-        kwargs: {column_A: lhs, column_B: rhs}
+      - type: expect_column_values_to_be_unique
+        kwargs: {column: report_id}
+
+or, for a kind of rule assessed the same way rule by rule, one suite per entry of `rules`: the
+query names the rule as `{rule}`, and each entry gives its suite's name and title (and may
+override the file's severity). Every suite becomes its own Dagster check, named after it.
+
+    name: report_quality_rules               # the kind; names the file, not a suite
+    asset: marts/report_quality
+    severity: warn
+    query: |
+      select ... from marts.report_quality where rule = '{rule}' ...
+    expectations: [...]
+    rules:
+      - {name: table3_balance, title: Table 3 balance holds per applicant column}
 
 Loading happens when Dagster builds its definitions, so it must stay cheap: GX (~3 s to import)
 is not imported here. Expectation types are still checked against the installed GX so that a typo
@@ -31,6 +44,8 @@ import yaml
 SEVERITIES = frozenset({"warn", "error"})
 SUITE_SUFFIXES = frozenset({".yml", ".yaml", ".json"})
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# Where a file of rules names the rule in its query.
+RULE_PLACEHOLDER = "{rule}"
 
 
 class SuiteFileError(ValueError):
@@ -51,6 +66,7 @@ class Suite:
     severity: str
     query: str
     expectations: tuple[ExpectationSpec, ...]
+    file: str  # the file it was loaded from, under expectations/ (a file of rules holds several)
 
 
 @cache
@@ -85,46 +101,69 @@ def _parse_expectation(item: object, path: Path) -> ExpectationSpec:
     return ExpectationSpec(type=item["type"], kwargs=dict(kwargs))
 
 
-def parse_suite(doc: object, path: Path) -> Suite:
-    """Check one parsed suite document and turn it into a Suite."""
-    if not isinstance(doc, Mapping):
-        raise SuiteFileError(f"{path}: a suite file must hold a mapping")
+def _name(doc: Mapping, path: Path) -> str:
     name = _require_text(doc, "name", path)
     if not _NAME.match(name):
         raise SuiteFileError(f"{path}: name {name!r} must be a lower-case slug")
+    return name
+
+
+def _severity(doc: Mapping, path: Path) -> str:
     severity = _require_text(doc, "severity", path)
     if severity not in SEVERITIES:
         raise SuiteFileError(f"{path}: severity {severity!r} is not one of {sorted(SEVERITIES)}")
-    expectations = doc.get("expectations")
-    if not isinstance(expectations, list) or not expectations:
+    return severity
+
+
+def parse_suites(doc: object, path: Path) -> tuple[Suite, ...]:
+    """Check one parsed suite file and turn it into its suites: one, or one per rule."""
+    if not isinstance(doc, Mapping):
+        raise SuiteFileError(f"{path}: a suite file must hold a mapping")
+    name = _name(doc, path)
+    # A suite, or a kind of rule, is found by its file's name: expectations/<name>.yml.
+    if name != path.stem:
+        raise SuiteFileError(f"{path}: the file must be named after its suite, {name!r}")
+    severity = _severity(doc, path)
+    asset = _require_text(doc, "asset", path)
+    query = _require_text(doc, "query", path)
+    items = doc.get("expectations")
+    if not isinstance(items, list) or not items:
         raise SuiteFileError(f"{path}: 'expectations' must be a non-empty list")
-    return Suite(
-        name=name,
-        title=_require_text(doc, "title", path),
-        asset=_require_text(doc, "asset", path),
-        severity=severity,
-        query=_require_text(doc, "query", path),
-        expectations=tuple(_parse_expectation(item, path) for item in expectations),
+    expectations = tuple(_parse_expectation(item, path) for item in items)
+    if "rules" not in doc:
+        return (Suite(name, _require_text(doc, "title", path), asset, severity, query, expectations, path.name),)
+    rules = doc["rules"]
+    if not isinstance(rules, list) or not rules or not all(isinstance(rule, Mapping) for rule in rules):
+        raise SuiteFileError(f"{path}: 'rules' must be a non-empty list of mappings (name, title)")
+    if RULE_PLACEHOLDER not in query:
+        raise SuiteFileError(f"{path}: the query of a file of rules must name the rule as {RULE_PLACEHOLDER}")
+    return tuple(
+        Suite(
+            name=_name(rule, path),
+            title=_require_text(rule, "title", path),
+            asset=asset,
+            severity=_severity(rule, path) if "severity" in rule else severity,
+            query=query.replace(RULE_PLACEHOLDER, rule["name"]),
+            expectations=expectations,
+            file=path.name,
+        )
+        for rule in rules
     )
 
 
-def load_suite(path: Path) -> Suite:
+def load_suite_file(path: Path) -> tuple[Suite, ...]:
     # JSON is a subset of YAML, so one reader serves both suffixes.
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SuiteFileError(f"{path}: not valid YAML/JSON: {exc}") from exc
-    suite = parse_suite(doc, path)
-    # Checks link to their suite file by name: expectations/<name>.yml.
-    if suite.name != path.stem:
-        raise SuiteFileError(f"{path}: the file must be named after its suite, {suite.name!r}")
-    return suite
+    return parse_suites(doc, path)
 
 
 def load_suites(folder: Path | str) -> list[Suite]:
-    """Every suite file in `folder`, sorted by file name; names must be unique."""
+    """Every suite of the files in `folder`, sorted by file name; names must be unique."""
     paths = sorted(p for p in Path(folder).iterdir() if p.suffix in SUITE_SUFFIXES)
-    suites = [load_suite(p) for p in paths]
+    suites = [suite for p in paths for suite in load_suite_file(p)]
     names = [s.name for s in suites]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:

@@ -105,13 +105,13 @@ def staging_rows(results: Iterable[ParseResult], parser_version: str, raw_paths:
         region = r.region or _NO_REGION
         rows["parsed.reports"].append((
             sha, r.file, parser_version, now, r.format, r.encoding, r.script, r.doc_type, r.layout,
-            bool(r.is_template), r.title, r.agency, region.province, region.city, region.county, region.code,
+            r.table3_outcome_layout, bool(r.is_template), r.title, r.agency, region.province, region.city, region.county, region.code,
             r.report_year, r.publish_date, list(r.repairs), list(r.flags),
         ))
         for c in r.cells:
             cells[c.table].append((sha, c.row, c.column, c.value, c.raw))
         rows["parsed.narrative_metrics"].extend((sha, m.name, m.value, m.unit, m.evidence) for m in r.metrics)
-        rows["parsed.report_checks"].extend((sha, c.rule, c.scope, c.status, c.detail) for c in r.checks)
+        rows["parsed.report_checks"].extend((sha, c.rule, c.scope, c.status, c.detail, c.lhs, c.rhs) for c in r.checks)
     return {table: _arrow(table_rows, ROW_SCHEMAS[table]) for table, table_rows in rows.items()}
 
 

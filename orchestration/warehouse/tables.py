@@ -120,6 +120,9 @@ REPORTS = Table(
         Column("script", "varchar", "simplified | traditional (of the source)."),
         Column("doc_type", "varchar", "annual_report | work_summary | self_inspection | other.", not_null=True),
         Column("layout", "varchar", "2021 | 2019 | freeform | null."),
+        Column("table3_outcome_layout", "varchar",
+               "The outcome rows (七)总计 sums: 2021 (21 rows) | 2019 (19) | null without a Table 3.",
+               added_later=True),
         Column("is_template", "boolean", not_null=True),
         Column("title", "varchar"),
         Column("agency", "varchar"),
@@ -153,13 +156,17 @@ NARRATIVE_METRICS = Table(
 )
 
 REPORT_CHECKS = Table(
-    "parsed", "report_checks", "The parser's own arithmetic checks per report (the checks of `govreports parse`).",
+    "parsed", "report_checks",
+    "The per-report rules, evaluated by the parser (orchestration/parsing/checks.py, the checks of "
+    "`govreports parse`): one row per report × rule × scope.",
     (
         Column("sha256", "varchar", not_null=True),
         Column("rule", "varchar", not_null=True),
-        Column("scope", "varchar"),
+        Column("scope", "varchar", "The column, row, group or table assessed.", not_null=True),
         Column("status", "varchar", "pass | fail | not_assessable.", not_null=True),
         Column("detail", "varchar"),
+        Column("lhs", "double", "The rule's left side (a sum of cells); null when not assessable.", added_later=True),
+        Column("rhs", "double", "The rule's right side; null when not assessable.", added_later=True),
     ),
     asset_key="parsed_report_checks", from_parser=True,
 )

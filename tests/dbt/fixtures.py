@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.parsing.checks import evaluate_checks, table3_outcome_layout
+from orchestration.parsing.model import TableCell
 from orchestration.warehouse import tables
 
 REPO = Path(__file__).resolve().parents[2]
@@ -225,9 +227,17 @@ def build_warehouse(path: str | Path, reports: Iterable[str] = REPORTS) -> Path:
     return path
 
 
+def read_cells(key: str) -> list[TableCell]:
+    """The fixture report's cells as the parser hands them on, table by table."""
+    return ([TableCell(2, row, column, value, "—" if value is None else str(value)) for row, column, value in TABLE2.get(key, [])]
+            + [TableCell(3, *cell) for cell in TABLE3.get(key, [])]
+            + [TableCell(4, *cell) for cell in table4(TABLE4.get(key, {}))])
+
+
 def load_reports(con: duckdb.DuckDBPyConnection, keys: Iterable[str], parsed_at: str | None = None) -> None:
     """Register and load the fixture reports `keys`, as the parse step does: parsed at the time
-    the file arrived unless `parsed_at` is given."""
+    the file arrived unless `parsed_at` is given; the outcome layout and the checks are the
+    parser's own (orchestration/parsing/checks.py) on the fixture's cells."""
     keys = list(keys)
     for key in keys:
         agency, doc_type, layout, is_template, region, year, published, arrived = REPORTS[key]
@@ -238,29 +248,29 @@ def load_reports(con: duckdb.DuckDBPyConnection, keys: Iterable[str], parsed_at:
             [sha, file_name, f"data/landing/{file_name}", f"data/raw/{sha}.html", 1000, "html", arrived],
         )
         province, city, county, code = region
+        cells = read_cells(key)
         con.execute(
-            "insert into parsed.reports values (?, ?, '0.1.0', ?, 'html', 'utf-8', 'simplified', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, [], [])",
-            [sha, file_name, parsed_at or arrived, doc_type, layout, is_template, f"{key} title",
-             AGENCY.get(agency), province, city, county, code, year, published],
+            """insert into parsed.reports (sha256, file_name, parser_version, parsed_at, format, encoding, script,
+                   doc_type, layout, table3_outcome_layout, is_template, title, agency, province, city, county,
+                   region_code, report_year, publish_date, repairs, flags)
+               values (?, ?, '0.1.0', ?, 'html', 'utf-8', 'simplified', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, [], [])""",
+            [sha, file_name, parsed_at or arrived, doc_type, layout, table3_outcome_layout(cells, layout), is_template,
+             f"{key} title", AGENCY.get(agency), province, city, county, code, year, published],
         )
-    for key in keys:
-        if key in TABLE3:
-            con.executemany("insert into parsed.table3_cells values (?, ?, ?, ?, ?)", [(SHA[key], *cell) for cell in TABLE3[key]])
-        if key in TABLE4:
-            con.executemany("insert into parsed.table4_cells values (?, ?, ?, ?, ?)", [(SHA[key], *cell) for cell in table4(TABLE4[key])])
-        if key in TABLE2:
+        for table in (2, 3, 4):
+            rows = [(sha, c.row, c.column, c.value, c.raw) for c in cells if c.table == table]
+            if rows:
+                con.executemany(f"insert into parsed.table{table}_cells values (?, ?, ?, ?, ?)", rows)
+        # The parse step checks every report but a template (parse.py), on the tables it has.
+        checks = evaluate_checks(cells, layout) if cells and not is_template else []
+        if checks:
             con.executemany(
-                "insert into parsed.table2_cells values (?, ?, ?, ?, ?)",
-                [(SHA[key], row, column, value, "—" if value is None else str(value)) for row, column, value in TABLE2[key]],
+                "insert into parsed.report_checks (sha256, rule, scope, status, detail, lhs, rhs) values (?, ?, ?, ?, ?, ?, ?)",
+                [(sha, c.rule, c.scope, c.status, c.detail, c.lhs, c.rhs) for c in checks],
             )
     rows = [(SHA[key], name, value, unit, evidence) for key, name, value, unit, evidence in NARRATIVE if key in keys]
     if rows:
         con.executemany("insert into parsed.narrative_metrics values (?, ?, ?, ?, ?)", rows)
-    if "a2021" in keys:
-        con.execute(
-            "insert into parsed.report_checks values (?, 'table3_balance', 'total', 'pass', 'new_received 12 + carried_over 0 = total_handled 11 + carried_forward 1')",
-            [SHA["a2021"]],
-        )
 
 
 def dbt_build(warehouse: Path, folder: Path, *args: str) -> Path:

@@ -32,9 +32,12 @@ def contents(warehouse, relation: str) -> list[tuple]:
 
 
 def reparse_without_table4(warehouse, key: str, parsed_at: str) -> None:
-    """A re-parse of one report by a parser that no longer reads its Table 4."""
+    """A re-parse of one report by a parser that no longer reads its Table 4 (so it no longer
+    checks it either)."""
     with duckdb.connect(str(warehouse)) as con:
         con.execute("delete from parsed.table4_cells where sha256 = ?", [SHA[key]])
+        con.execute("delete from parsed.report_checks where sha256 = ? and (rule = 'table4_group_total' or scope = 'table4')",
+                    [SHA[key]])
         con.execute("update parsed.reports set parsed_at = ? where sha256 = ?", [parsed_at, SHA[key]])
 
 
@@ -64,6 +67,8 @@ def test_incremental_builds_equal_a_full_rebuild(tmp_path):
     continuity = continuity_of(warehouse)
     assert SHA["a2023v1"] not in continuity and continuity[SHA["a2023v2"]] == "fail"
     assert query_pairs(warehouse, f"select count(*), 0 from marts.fct_review_litigation where report_id = '{SHA['b2020']}'") == [(0, 0)]
+    assert query_pairs(warehouse, f"select count(*), 0 from marts.report_quality where report_id = '{SHA['b2020']}' "
+                                  "and (rule = 'table4_group_total' or scope = 'table4')") == [(0, 0)]
 
 
 def query_pairs(warehouse, sql: str) -> list[tuple]:

@@ -140,6 +140,22 @@ ROWS_2019 = 26 - 3  # minus the three 2021-only 其他处理 sub-rows
 STRUCTURED = {"a2021": ROWS_2021, "a2022": ROWS_2021, "a2023v1": ROWS_2021, "a2023v2": ROWS_2021,
               "b2020": ROWS_2019, "b2021": ROWS_2021, "d2022": ROWS_2021}
 LATEST_ANNUAL_WITH_TABLE3 = ["a2021", "a2022", "a2023v2", "b2020", "b2021", "d2022"]
+# The tables each structured report printed; the parser checks non-negative counts per table.
+TABLES_PRINTED = {report: 2 + (report in fixtures.TABLE2) for report in STRUCTURED}
+
+
+def test_the_table3_grid_expects_the_outcome_rows_the_parser_chose(built):
+    warehouse, _ = built
+    report_keys = {sha: key for key, sha in SHA.items()}
+    rows = query(warehouse, """
+        select grid.report_id, grid.table3_outcome_layout, count(*) as cells
+        from intermediate.int_table3_cell_grid as grid
+        inner join parsed.reports on reports.sha256 = grid.report_id
+            and reports.table3_outcome_layout = grid.table3_outcome_layout
+        group by all
+    """)
+    assert {report_keys[r["report_id"]]: (r["table3_outcome_layout"], r["cells"]) for r in rows} == {
+        report: ("2019" if n == ROWS_2019 else "2021", n * len(COLUMNS)) for report, n in STRUCTURED.items()}
 
 # every row of report_quality that does not pass: (report, rule, scope) -> (status, lhs, rhs)
 NOT_PASSING = {
@@ -148,12 +164,6 @@ NOT_PASSING = {
     ("a2023v2", "carried_over_continuity", "natural_person"): ("fail", 2, 3),
     ("a2023v2", "carried_over_continuity", "total"): ("fail", 2, 3),
     ("b2021", "carried_over_continuity", "research_institution"): ("not_assessable", None, 0),
-    ("a2021", "non_negative_counts", "table2"): ("not_assessable", None, 0),  # Table 2 not printed
-    ("a2023v1", "non_negative_counts", "table2"): ("not_assessable", None, 0),
-    ("a2023v2", "non_negative_counts", "table2"): ("not_assessable", None, 0),
-    ("b2021", "non_negative_counts", "table2"): ("not_assessable", 4, 0),
-    ("b2021", "non_negative_counts", "table3"): ("not_assessable", 0, 0),
-    ("b2021", "non_negative_counts", "table4"): ("not_assessable", 0, 0),
     ("d2022", "non_negative_counts", "table2"): ("fail", -2, 0),
     ("d2022", "non_negative_counts", "table3"): ("fail", -1, 0),
     ("a2023v1", "table3_balance", "natural_person"): ("fail", 8, 7),
@@ -181,7 +191,7 @@ def expected_quality_counts() -> dict[tuple[str, str], int]:
         counts[(report, "table3_outcomes_sum")] = len(COLUMNS)
         counts[(report, "table3_total_column")] = rows
         counts[(report, "table4_group_total")] = 3
-        counts[(report, "non_negative_counts")] = 3
+        counts[(report, "non_negative_counts")] = TABLES_PRINTED[report]
     for report in LATEST_ANNUAL_WITH_TABLE3:
         counts[(report, "carried_over_continuity")] = len(COLUMNS)
     for report in fixtures.REPORTS:
@@ -216,16 +226,39 @@ def test_report_quality_row_by_row(built):
 def test_plausible_years_and_non_negative_sides(built):
     warehouse, _ = built
     rows = query(warehouse, f"""
-        select rule, scope, lhs, rhs, detail from marts.report_quality
-        where report_id = '{SHA["a2022"]}' and rule in ('plausible_years', 'non_negative_counts')
-        order by rule, scope
+        select report_id, rule, scope, lhs, rhs from marts.report_quality
+        where report_id in ('{SHA["a2022"]}', '{SHA["b2021"]}') and rule in ('plausible_years', 'non_negative_counts')
+        order by report_id, rule, scope
     """)
     assert [(r["rule"], r["scope"], r["lhs"], r["rhs"]) for r in rows] == [
         ("non_negative_counts", "table2", 0, 0),
         ("non_negative_counts", "table3", 0, 0),
         ("non_negative_counts", "table4", 0, 0),
         ("plausible_years", "report", 2023, 2022),
+        # b2021: blank cells are no numbers; the numbers read pass (its Table 2 holds a blank and 4)
+        ("non_negative_counts", "table2", 4, 0),
+        ("non_negative_counts", "table3", 0, 0),
+        ("non_negative_counts", "table4", 0, 0),
+        ("plausible_years", "report", 2022, 2021),
     ]
+
+
+def test_report_quality_publishes_the_parser_checks_as_written(built):
+    warehouse, _ = built
+    [row] = query(warehouse, f"""
+        select q.status, q.lhs, q.rhs, q.detail, c.detail = q.detail as same_detail
+        from marts.report_quality q
+        inner join parsed.report_checks c on c.sha256 = q.report_id and c.rule = q.rule and c.scope = q.scope
+        where q.report_id = '{SHA["a2023v1"]}' and q.rule = 'table3_balance' and q.scope = 'natural_person'
+    """)
+    assert row == {"status": "fail", "lhs": 8, "rhs": 7, "same_detail": True,
+                   "detail": "new_received 6 + carried_over 2 = 8 ≠ total_handled 4 + carried_forward 3 = 7"}
+    [counts] = query(warehouse, """
+        select (select count(*) from parsed.report_checks) as parser_checks,
+               (select count(*) from marts.report_quality
+                where rule not in ('plausible_years', 'carried_over_continuity')) as published
+    """)
+    assert counts["published"] == counts["parser_checks"] > 0
 
 
 def test_dim_report_versions_and_quality_status(built):

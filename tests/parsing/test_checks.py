@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from orchestration.parsing.checks import evaluate_checks
+from orchestration.parsing.checks import evaluate_checks, table3_outcome_layout
 from orchestration.parsing.model import TableCell
 
 from . import table_fixtures as fx
@@ -15,8 +15,12 @@ def _cells(report: fx.Report) -> list[TableCell]:
     return [TableCell(t, row, col, value, raw) for t, row, col, value, raw in report.expected()]
 
 
-def _by_rule(checks) -> dict[tuple[str, str | None], object]:
+def _by_rule(checks) -> dict[tuple[str, str], object]:
     return {(c.rule, c.scope): c for c in checks}
+
+
+def _blank(cell: TableCell) -> TableCell:
+    return replace(cell, value=None, raw="/")
 
 
 def _set(cells: list[TableCell], table: int, row: str, column: str, value) -> list[TableCell]:
@@ -28,7 +32,7 @@ def _set(cells: list[TableCell], table: int, row: str, column: str, value) -> li
 def test_a_consistent_report_passes_every_rule(layout):
     checks = evaluate_checks(_cells(fx.known_report(layout)), layout)
     rows = 25 if layout == "2021" else 23
-    assert len(checks) == 7 + 7 + rows + 3 + 1
+    assert len(checks) == 7 + 7 + rows + 3 + 3  # non_negative_counts once per table
     assert {c.status for c in checks} == {"pass"}
     balance = _by_rule(checks)[("table3_balance", "natural_person")]
     assert balance.detail == "new_received 30 + carried_over 5 = 35 = total_handled 32 + carried_forward 3 = 35"
@@ -66,12 +70,42 @@ def test_table4_group_total_failure():
     assert check.detail == "upheld 3 + corrected 0 + other 0 + pending 12 = 15 ≠ total 14"
 
 
-def test_negative_counts_fail_but_the_2019_change_column_may_be_negative():
+def test_non_negative_counts_per_table_with_the_smallest_number():
+    by_rule = _by_rule(evaluate_checks(_cells(fx.known_report("2019")), "2019"))
+    assert [(c.scope, c.status, c.lhs, c.rhs) for (rule, _), c in by_rule.items() if rule == "non_negative_counts"] == [
+        ("table2", "pass", 0, 0), ("table3", "pass", 0, 0), ("table4", "pass", 0, 0)]
+    assert by_rule[("non_negative_counts", "table4")].detail == "all 15 numbers read are ≥ 0 (smallest 0)"
+
+
+def test_a_negative_count_fails_its_table_only():
+    cells = _set(_cells(fx.known_report("2019")), 4, "review", "upheld", -1)
+    by_rule = _by_rule(evaluate_checks(cells, "2019"))
+    check = by_rule[("non_negative_counts", "table4")]
+    assert (check.status, check.lhs, check.rhs) == ("fail", -1, 0)
+    assert check.detail == "negative: review/upheld -1"
+    assert by_rule[("non_negative_counts", "table3")].status == "pass"
+
+
+def test_the_2019_change_column_may_be_negative():
     cells = _cells(fx.known_report("2019"))
-    assert _by_rule(evaluate_checks(cells, "2019"))[("non_negative_counts", None)].status == "pass"
-    cells = _set(cells, 4, "review", "upheld", -1)
-    check = _by_rule(evaluate_checks(cells, "2019"))[("non_negative_counts", None)]
-    assert check.status == "fail" and check.detail == "negative: table4 review/upheld -1"
+    change = next(c for c in cells if c.table == 2 and c.column == "change" and (c.value or 0) < 0)
+    check = _by_rule(evaluate_checks(cells, "2019"))[("non_negative_counts", "table2")]
+    assert (check.status, check.lhs) == ("pass", 0)  # the smallest number held to the rule
+    cells = _set(cells, 2, change.row, "previous_year_items", -2)
+    check = _by_rule(evaluate_checks(cells, "2019"))[("non_negative_counts", "table2")]
+    assert (check.status, check.lhs, check.detail) == ("fail", -2, f"negative: {change.row}/previous_year_items -2")
+
+
+def test_blank_cells_leave_non_negative_counts_to_the_numbers_read():
+    # A blank is no number: it neither breaks the rule nor stops it being assessed, unless the
+    # table has no number at all.
+    cells = [c for c in _cells(fx.known_report()) if c.table != 2]
+    cells = [_blank(c) if c.table == 4 or c.column == "natural_person" else c for c in cells]
+    by_rule = _by_rule(evaluate_checks(cells, "2021"))
+    assert ("non_negative_counts", "table2") not in by_rule  # no Table 2 read: not checked
+    assert by_rule[("non_negative_counts", "table3")].status == "pass"
+    table4 = by_rule[("non_negative_counts", "table4")]
+    assert (table4.status, table4.lhs, table4.rhs, table4.detail) == ("not_assessable", None, None, "no number was read")
 
 
 def test_null_or_missing_cells_make_a_rule_not_assessable():
@@ -94,3 +128,16 @@ def test_2019_rows_in_a_2021_report_use_the_single_other_row():
 
 def test_no_tables_no_checks():
     assert evaluate_checks([], None) == []
+
+
+@pytest.mark.parametrize(("rows_of", "layout", "expected"), [
+    ("2021", "2021", "2021"),
+    ("2019", "2019", "2019"),
+    ("2019", "2021", "2019"),  # the rows read decide, as for the checks
+    (None, "2019", "2019"),  # a 2019 report whose Table 3 was not read is still held to its rows
+    (None, "freeform", None),
+    (None, None, None),
+])
+def test_table3_outcome_layout(rows_of, layout, expected):
+    cells = _cells(fx.known_report(rows_of)) if rows_of else []
+    assert table3_outcome_layout(cells, layout) == expected

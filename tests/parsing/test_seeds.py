@@ -42,6 +42,10 @@ def test_002_annual_report_2021_layout():
     assert r.agency == "同江市繁荣街道" and r.publish_date == "2024-01-19"
     assert r.region.code == "230881"
     assert "heading_numbers_lost" in r.flags
+    assert r.table3_outcome_layout == "2021"
+    assert {c.status for c in r.checks} == {"pass"}
+    assert [(c.scope, c.lhs, c.rhs) for c in r.checks if c.rule == "non_negative_counts"] == [
+        ("table2", 0, 0), ("table3", 0, 0), ("table4", 0, 0)]
 
 
 def test_003_template_self_inspection_gives_no_numbers():
@@ -55,6 +59,7 @@ def test_003_template_self_inspection_gives_no_numbers():
 def test_004_freeform_2018_annual_report():
     r = parse_file(seed("004"))
     assert (r.doc_type, r.layout, r.report_year) == ("annual_report", "freeform", 2018)
+    assert (r.table3_outcome_layout, r.checks) == (None, [])  # no table, so nothing to check
     assert "新陶街道" in r.agency and r.publish_date == "2019-03-14"
     assert r.title == "2018年新陶街道政府信息公开年度工作报告"
     assert {("complaints_received", 45), ("complaints_answered", 45), ("npc_suggestions_handled", 28),

@@ -18,33 +18,27 @@ import yaml
 
 from orchestration.quality import SuiteFileError, build_data_docs, load_suites, run_suite
 from orchestration.quality.runner import MAX_FAILING_ROWS, build_gx_suite
-from orchestration.quality.suites import load_suite
+from orchestration.quality.suites import load_suite_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITES_DIR = ROOT / "expectations"
-PAIR_RULES = (
+# The rules of marts.report_quality, each a check of expectations/report_quality_rules.yml.
+RULES = (
     "table3_balance",
     "table3_outcomes_sum",
     "table3_total_column",
     "table4_group_total",
+    "non_negative_counts",
     "carried_over_continuity",
+    "plausible_years",
 )
 
 # Only the columns the suite queries read; the real tables have more.
 DDL = """
-create schema marts; create schema seeds; create schema ingest; create schema parsed;
+create schema marts; create schema ingest; create schema parsed;
 create table marts.report_quality (report_id varchar, rule varchar, scope varchar,
     status varchar, lhs double, rhs double, detail varchar);
-create table marts.dim_report (report_id varchar, agency_name varchar, report_year integer,
-    publish_date date);
-create table marts.fct_application_outcomes (report_id varchar, report_year integer,
-    row_code varchar, column_code varchar, application_count bigint);
-create table marts.fct_review_litigation (report_id varchar, report_year integer,
-    group_code varchar, column_code varchar, case_count bigint);
-create table marts.fct_proactive_disclosure (report_id varchar, report_year integer,
-    layout varchar, row_code varchar, column_code varchar, item_value double);
-create table seeds.table2_items (layout varchar, row_code varchar, column_code varchar,
-    may_be_negative boolean);
+create table marts.dim_report (report_id varchar, agency_name varchar, report_year integer);
 create table ingest.report_files (sha256 varchar, file_name varchar);
 create table ingest.quarantined_files (sha256 varchar, file_name varchar, reason varchar);
 create table parsed.reports (sha256 varchar, file_name varchar);
@@ -55,43 +49,24 @@ create table parsed.narrative_metrics (sha256 varchar);
 create table parsed.report_checks (sha256 varchar);
 """
 
+
+def for_every_rule(*rows: tuple) -> list[tuple]:
+    """marts.report_quality rows (report, scope, status, lhs, rhs, detail) for each rule."""
+    return [(report, rule, *rest) for rule in RULES for report, *rest in rows]
+
+
 CLEAN_ROWS = {
-    "marts.report_quality": [
-        row
-        for rule in PAIR_RULES
-        for row in (
-            ("r1", rule, "total", "pass", 5.0, 5.0, ""),
-            ("r2", rule, "natural_person", "pass", 0.0, 0.0, ""),
-            # Not assessable: excluded by the query even though the numbers differ.
-            ("r3", rule, "total", "not_assessable", None, 4.0, "carried_over blank"),
-        )
-    ],
+    "marts.report_quality": for_every_rule(
+        ("r1", "total", "pass", 5.0, 5.0, "5 = 5"),
+        # The verdict is the rule's, not lhs = rhs: non_negative_counts passes with 3 ≥ 0.
+        ("r2", "natural_person", "pass", 3.0, 0.0, "smallest 3"),
+        # Not assessable: left out by the query.
+        ("r3", "total", "not_assessable", None, None, "missing or not filled: carried_over"),
+    ),
     "marts.dim_report": [
-        ("r1", "同江市繁荣街道", 2023, "2024-01-20"),
-        ("r2", "宣州区经济和信息化局", 2023, "2023-12-30"),
-        ("r3", None, None, None),  # a template: no year, not assessable
-    ],
-    "marts.fct_application_outcomes": [
-        ("r1", 2023, "granted", "total", 3),
-        ("r1", 2023, "granted", "natural_person", 0),
-        ("r1", 2023, "denied_state_secret", "total", None),  # not filled: skipped
-    ],
-    "marts.fct_review_litigation": [
-        ("r1", 2023, "review", "upheld", 1),
-        ("r1", 2023, "review", "total", None),
-    ],
-    "marts.fct_proactive_disclosure": [
-        ("r1", 2023, "2021", "regulations", "issued", 2.0),
-        ("r1", 2023, "2021", "administrative_fees", "amount_10k_yuan", 1.5),
-        ("r2", 2023, "2019", "administrative_licensing", "change", -3.0),  # 本年增/减: left out
-        ("r2", 2023, "2019", "administrative_licensing", "decisions", None),
-    ],
-    "seeds.table2_items": [
-        ("2021", "regulations", "issued", False),
-        ("2021", "regulations", "abolished", False),
-        ("2021", "administrative_fees", "amount_10k_yuan", False),
-        ("2019", "administrative_licensing", "change", True),
-        ("2019", "administrative_licensing", "decisions", False),
+        ("r1", "同江市繁荣街道", 2023),
+        ("r2", "宣州区经济和信息化局", 2023),
+        ("r3", None, None),  # a template: no year
     ],
     "ingest.report_files": [("a", "a.txt"), ("b", "b.html"), ("c", "c.pdf")],
     "ingest.quarantined_files": [("c", "c.pdf", "scanned PDF without text")],
@@ -104,20 +79,17 @@ CLEAN_ROWS = {
 }
 
 BROKEN_EXTRA_ROWS = {
-    "marts.report_quality": [("r4", rule, "other_org", "fail", 7.0, 9.0, "") for rule in PAIR_RULES],
-    # r5 twice and a null key break unique_report_keys; r5 has no facts, so no other suite sees
-    # the duplicate through its join.
+    "marts.report_quality": for_every_rule(
+        ("r4", "other_org", "fail", 7.0, 9.0, "new_received 7 ≠ total 9"),
+        ("r4", "total", "pass", 9.0, 9.0, "9 = 9"),
+    ),
+    # r5 twice and a null key break unique_report_keys; r5 has no rule rows, so no other suite
+    # sees the duplicate through its join.
     "marts.dim_report": [
-        ("r4", "新陶街道", 2018, "2021-03-14"),
-        ("r5", "某某镇", 2024, "2025-01-05"),
-        ("r5", "某某镇", 2024, "2025-01-05"),
-        (None, "无名", 2022, None),
-    ],
-    "marts.fct_application_outcomes": [("r4", 2018, "granted", "other_org", -2)],
-    "marts.fct_review_litigation": [("r4", 2018, "litigation_direct", "pending", -1)],
-    "marts.fct_proactive_disclosure": [
-        ("r4", 2018, "2021", "regulations", "abolished", -1.0),
-        ("r4", 2018, "2021", "mystery_row", "mystery_column", -5.0),  # outside the code list
+        ("r4", "新陶街道", 2018),
+        ("r5", "某某镇", 2024),
+        ("r5", "某某镇", 2024),
+        (None, "无名", 2022),
     ],
     "ingest.report_files": [("d", "d.docx")],
     "ingest.quarantined_files": [("b", "b.html", "too large")],
@@ -127,20 +99,11 @@ BROKEN_EXTRA_ROWS = {
 }
 
 R4 = {"report_id": "r4", "agency_name": "新陶街道", "report_year": 2018}
-PAIR_FAILURE = [{**R4, "scopes_assessed": 1, "scopes_broken": 1, "broken_scopes": "other_org: 7.0 ≠ 9.0"}]
+RULE_FAILURE = [{**R4, "scopes_assessed": 2, "scopes_broken": 1, "broken_scopes": "other_org: new_received 7 ≠ total 9"}]
 
 # suite -> (rows assessed in clean, rows assessed in broken, failing rows in broken)
 EXPECTED = {
-    **{rule: (2, 3, PAIR_FAILURE) for rule in PAIR_RULES},
-    "non_negative_counts": (1, 2, [{**R4, "smallest_value": -2, "negative_cells": "granted / other_org = -2"}]),
-    "non_negative_table4": (1, 2, [{**R4, "smallest_value": -1, "negative_cells": "litigation_direct / pending = -1"}]),
-    "non_negative_table2": (2, 3, [{
-        **R4, "smallest_value": -5.0,
-        "negative_cells": "mystery_row / mystery_column = -5.0; regulations / abolished = -1.0",
-    }]),
-    "plausible_years": (2, 5, [
-        {**R4, "publish_date": "2021-03-14", "publish_lag_years": 3},
-    ]),
+    **{rule: (2, 3, RULE_FAILURE) for rule in RULES},
     "unique_report_keys": (3, 7, [{"report_id": "r5"}, {"report_id": "r5"}, {"report_id": None}]),
     "files_accounted_for": (3, 4, [{"sha256": "d", "file_name": "d.docx", "accounted_for": False}]),
     "parsed_or_quarantined": (3, 3, [
@@ -205,7 +168,22 @@ def test_findings_warn_and_invariants_error(suites):
     errors = {name for name, s in suites.items() if s.severity == "error"}
     assert errors == {"files_accounted_for", "parsed_or_quarantined", "rows_have_reports",
                       "unique_report_keys"}
-    assert {suites[rule].asset for rule in PAIR_RULES} == {"marts/report_quality"}
+    assert {(suites[rule].asset, suites[rule].file) for rule in RULES} == {("marts/report_quality", "report_quality_rules.yml")}
+
+
+def test_every_rule_report_quality_holds_is_a_check():
+    """A rule is a function in the parser's checks.py (or a dbt model of quality/) and an entry in
+    report_quality_rules.yml: this fails while a rule has no entry, or an entry no rule."""
+    from orchestration.parsing.checks import evaluate_checks
+    from orchestration.parsing.model import TableCell
+    from tests.parsing import table_fixtures as fx
+
+    cells = [TableCell(*cell) for cell in fx.known_report().expected()]
+    parser_rules = {c.rule for c in evaluate_checks(cells, "2021")}
+    dbt_rules = {p.stem.removeprefix("int_quality_")
+                 for p in (ROOT / "dbt_project" / "models" / "intermediate" / "quality").glob("int_quality_*.sql")}
+    assert parser_rules and dbt_rules and not parser_rules & dbt_rules  # each rule evaluated once
+    assert {s.name for s in load_suite_file(SUITES_DIR / "report_quality_rules.yml")} == parser_rules | dbt_rules
 
 
 def test_every_suite_builds_a_gx_suite_with_valid_kwargs(suites):
@@ -227,7 +205,7 @@ expectations:
     kwargs: {column: x}
 """)
     with pytest.raises(SuiteFileError, match="unknown expectation type 'expect_column_values_to_be_positive'"):
-        load_suite(path)
+        load_suite_file(path)
 
 
 @pytest.mark.parametrize(
@@ -245,15 +223,51 @@ def test_bad_fields_fail_at_load(tmp_path, field, value, message):
     doc[field] = value
     path = write_suite(tmp_path, json.dumps(doc), "suite.json")
     with pytest.raises(SuiteFileError, match=re.escape(message)):
-        load_suite(path)
+        load_suite_file(path)
 
 
 def test_suite_file_must_be_named_after_its_suite(tmp_path):
     text = ("name: same\ntitle: t\nasset: a\nseverity: warn\nquery: select 1 as x\n"
             "expectations: [{type: expect_column_to_exist, kwargs: {column: x}}]\n")
-    assert load_suite(write_suite(tmp_path, text, "same.yml")).name == "same"
+    [suite] = load_suite_file(write_suite(tmp_path, text, "same.yml"))
+    assert (suite.name, suite.file) == ("same", "same.yml")
     with pytest.raises(SuiteFileError, match="must be named after its suite, 'same'"):
-        load_suite(write_suite(tmp_path, text, "other.yml"))
+        load_suite_file(write_suite(tmp_path, text, "other.yml"))
+
+
+RULES_FILE = """
+name: sum_rules
+asset: marts/report_quality
+severity: warn
+query: select count(*) filter (where status = 'fail') as broken from marts.report_quality where rule = '{rule}'
+expectations: [{type: expect_column_values_to_be_between, kwargs: {column: broken, max_value: 0}}]
+rules:
+  - {name: rule_a, title: Rule A holds}
+  - {name: rule_b, title: Rule B holds, severity: error}
+"""
+
+
+def test_a_file_of_rules_is_one_suite_per_rule(tmp_path):
+    a, b = load_suite_file(write_suite(tmp_path, RULES_FILE, "sum_rules.yml"))
+    assert (a.name, a.title, a.severity, a.file) == ("rule_a", "Rule A holds", "warn", "sum_rules.yml")
+    assert (b.name, b.severity) == ("rule_b", "error")  # its own severity
+    assert a.query.endswith("where rule = 'rule_a'") and b.query.endswith("where rule = 'rule_b'")
+    assert a.asset == b.asset == "marts/report_quality" and a.expectations == b.expectations
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("where rule = '{rule}'", "where true"), "must name the rule as {rule}"),
+        (("{name: rule_a, title: Rule A holds}", "{name: Rule A, title: Rule A holds}"), "must be a lower-case slug"),
+        (("{name: rule_a, title: Rule A holds}", "{name: rule_a}"), "'title' must be a non-empty string"),
+        (("severity: error}", "severity: fatal}"), "severity 'fatal' is not one of"),
+    ],
+)
+def test_bad_rules_fail_at_load(tmp_path, change, message):
+    path = write_suite(tmp_path, RULES_FILE.replace(*change), "sum_rules.yml")
+    with pytest.raises(SuiteFileError, match=re.escape(message)):
+        load_suite_file(path)
 
 
 def test_duplicate_suite_names_fail_at_load(tmp_path):
@@ -261,6 +275,9 @@ def test_duplicate_suite_names_fail_at_load(tmp_path):
             "expectations: [{type: expect_column_to_exist, kwargs: {column: x}}]\n")
     write_suite(tmp_path, text, "same.yml")
     write_suite(tmp_path, json.dumps({**yaml.safe_load(text), "severity": "error"}), "same.json")
+    with pytest.raises(SuiteFileError, match=r"used twice: \['same'\]"):
+        load_suites(tmp_path)
+    write_suite(tmp_path, RULES_FILE.replace("rule_b", "same"), "sum_rules.yml")  # a rule's name too
     with pytest.raises(SuiteFileError, match=r"used twice: \['same'\]"):
         load_suites(tmp_path)
 
@@ -299,7 +316,7 @@ def test_suite_fails_on_broken_data_with_the_numbers(suites, broken_db, name):
         assert row.get("report_year") is None or type(row["report_year"]) is int
 
 
-def test_pair_failure_is_counted_and_summarised(suites, broken_db):
+def test_rule_failure_is_counted_and_summarised(suites, broken_db):
     result = run_suite(suites["table3_balance"], broken_db)
     [outcome] = result.expectations
     assert (outcome.type, outcome.success, outcome.unexpected_count) == (
@@ -325,7 +342,7 @@ def test_empty_tables_pass_with_nothing_evaluated(suites, tmp_path):
 
 
 def test_failing_rows_are_capped(suites, tmp_path):
-    rows = [(f"r{i:03}", "table3_balance", "total", "fail", float(i), float(i + 1), "")
+    rows = [(f"r{i:03}", "table3_balance", "total", "fail", float(i), float(i + 1), f"{i} ≠ {i + 1}")
             for i in range(50)]
     db = make_warehouse(tmp_path / "many.duckdb", {"marts.report_quality": rows})
     result = run_suite(suites["table3_balance"], db)
@@ -333,18 +350,18 @@ def test_failing_rows_are_capped(suites, tmp_path):
     assert result.expectations[0].unexpected_count == 50
     assert len(result.failing_rows) == MAX_FAILING_ROWS
     assert result.failing_rows[0] == {"report_id": "r000", "agency_name": None, "report_year": None,
-                                      "scopes_assessed": 1, "scopes_broken": 1, "broken_scopes": "total: 0.0 ≠ 1.0"}
+                                      "scopes_assessed": 1, "scopes_broken": 1, "broken_scopes": "total: 0 ≠ 1"}
 
 
 def test_path_connection_is_closed_so_a_writer_can_open_the_file(suites, tmp_path):
     db = make_warehouse(tmp_path / "w.duckdb", CLEAN_ROWS)
     run_suite(suites["table3_balance"], db)
     writer = duckdb.connect(str(db))  # raises "Could not set lock" if the reader were still open
-    writer.execute("insert into marts.report_quality values ('r9', 'table3_balance', 's', 'fail', 1, 2, '')")
+    writer.execute("insert into marts.report_quality values ('r9', 'table3_balance', 's', 'fail', 1, 2, '1 ≠ 2')")
     writer.close()
     assert run_suite(suites["table3_balance"], db).failing_rows == [
         {"report_id": "r9", "agency_name": None, "report_year": None,
-         "scopes_assessed": 1, "scopes_broken": 1, "broken_scopes": "s: 1.0 ≠ 2.0"}]
+         "scopes_assessed": 1, "scopes_broken": 1, "broken_scopes": "s: 1 ≠ 2"}]
 
 
 def test_an_open_connection_is_used_as_given(suites, broken_db):

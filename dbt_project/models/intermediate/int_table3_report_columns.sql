@@ -1,8 +1,8 @@
 {{ report_incremental_config("ref('stg_parsed__reports')") }}
 -- Table 3 pivoted to one row per report × applicant column. A table built report by report: the
--- rules and metrics read it several times, and pivoting the whole grid each time was most of
--- report_quality's build at 100,000 reports. Group sums (denied, unavailable,
--- not_handled, other, outcome_sum) are null unless every cell of the group is filled.
+-- continuity rule and the metrics read it, and pivoting the whole grid each time was most of
+-- report_quality's build at 100,000 reports. Group sums (denied, unavailable, not_handled,
+-- other) are null unless every cell of the group is filled.
 with grid as (
 
     select * from {{ ref('int_table3_cell_grid') }}
@@ -17,7 +17,6 @@ pivoted as (
     select
         report_id,
         column_code,
-        outcome_variant,
         parsed_at,
         max(cell_value) filter (where row_code = 'new_received') as new_received,
         max(cell_value) filter (where row_code = 'carried_over') as carried_over,
@@ -28,14 +27,11 @@ pivoted as (
         {{ sum_if_complete('cell_value', "row_group = 'not_handled'") }} as not_handled,
         {{ sum_if_complete('cell_value', "row_group = 'other'") }} as other_handling,
         max(cell_value) filter (where row_code = 'total_handled') as total_handled,
-        max(cell_value) filter (where row_code = 'carried_forward') as carried_forward,
-        {{ sum_if_complete('cell_value', "row_group in ('granted', 'denied', 'unavailable', 'not_handled', 'other')") }} as outcome_sum,
-        count(*) filter (where row_group in ('granted', 'denied', 'unavailable', 'not_handled', 'other')) as outcome_cells_expected,
-        count(cell_value) filter (where row_group in ('granted', 'denied', 'unavailable', 'not_handled', 'other')) as outcome_cells_filled
+        max(cell_value) filter (where row_code = 'carried_forward') as carried_forward
 
     from grid
 
-    group by report_id, column_code, outcome_variant, parsed_at
+    group by report_id, column_code, parsed_at
 
 )
 

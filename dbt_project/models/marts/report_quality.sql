@@ -1,31 +1,19 @@
 {{ report_incremental_config("ref('int_reports_latest')") }}
-with table3_balance as (
+-- Every rule once: the rules one report decides are evaluated by the parser while it reads the
+-- report (orchestration/parsing/checks.py, staged as parsed.report_checks); only the rules that
+-- need other reports or the report's metadata are evaluated here.
+with parser_checks as (
 
-    select * from {{ ref('int_quality_table3_balance') }}
+    select
+        report_id,
+        check_rule as rule,
+        check_scope as scope,
+        check_status as status,
+        check_lhs as lhs,
+        check_rhs as rhs,
+        check_detail as detail
 
-),
-
-table3_outcomes_sum as (
-
-    select * from {{ ref('int_quality_table3_outcomes_sum') }}
-
-),
-
-table3_total_column as (
-
-    select * from {{ ref('int_quality_table3_total_column') }}
-
-),
-
-table4_group_total as (
-
-    select * from {{ ref('int_quality_table4_group_total') }}
-
-),
-
-non_negative_counts as (
-
-    select * from {{ ref('int_quality_non_negative_counts') }}
+    from {{ ref('stg_parsed__report_checks') }}
 
 ),
 
@@ -52,15 +40,7 @@ reports as (
 
 all_rules as (
 
-    select * from table3_balance
-    union all
-    select * from table3_outcomes_sum
-    union all
-    select * from table3_total_column
-    union all
-    select * from table4_group_total
-    union all
-    select * from non_negative_counts
+    select * from parser_checks
     union all
     select * from plausible_years
     union all

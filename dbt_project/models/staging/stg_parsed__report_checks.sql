@@ -11,7 +11,9 @@ renamed as (
         rule as check_rule,
         scope as check_scope,
         status as check_status,
-        detail as check_detail
+        detail as check_detail,
+        lhs as check_lhs,
+        rhs as check_rhs
 
     from source
 

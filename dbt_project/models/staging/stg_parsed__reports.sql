@@ -19,6 +19,7 @@ renamed as (
         script,
         doc_type,
         layout,
+        table3_outcome_layout,
         is_template,
         title,
         nullif(trim(province), '') as province,
