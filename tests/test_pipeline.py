@@ -155,7 +155,7 @@ def test_a_second_run_processes_nothing_again_and_leaves_the_warehouse_the_same(
     assert second.success
     assert materialization_metadata(second, "raw_report_files")["new_files"].value == 0
     assert materialization_metadata(second, "parsed_reports")["files_parsed_this_run"].value == 0
-    # nothing changed since the last build: dbt, its checks and the publish step are skipped
+    # nothing changed since the last build: dbt and the publish step are skipped
     materialized = {m.asset_key for m in second.get_asset_materialization_events()}
     assert not any(key.path[0] in ("staging", "marts") for key in materialized)
     assert dg.AssetKey("published_warehouse") not in materialized
@@ -163,11 +163,11 @@ def test_a_second_run_processes_nothing_again_and_leaves_the_warehouse_the_same(
 
 
 def test_a_run_with_nothing_new_reports_every_check_as_it_stands(pipeline):
-    # The run skipped dbt and the checks of what it did not rebuild; `make run` still reports
-    # each check's standing result, the same as after the first run.
-    first = {e.asset_check_key.to_user_string(): (e.passed, e.severity.value)
-             for e in pipeline["first"].get_asset_check_evaluations()}
-    assert len(pipeline["second"].get_asset_check_evaluations()) < len(first)
+    # The run rebuilt nothing, yet reports every check, the same as the first run (dbt tests carried
+    # forward, GX suites evaluated again; tests/test_noop_runs.py shows them as the UI does).
+    first, second = ({e.asset_check_key.to_user_string(): (e.passed, e.severity.value)
+                      for e in pipeline[run].get_asset_check_evaluations()} for run in ("first", "second"))
+    assert second == first
     assert pipeline["standing_after_second"] == first
     from orchestration.run import summarize
 

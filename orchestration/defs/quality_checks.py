@@ -17,6 +17,24 @@ from orchestration.settings import EXPECTATIONS_DIR
 SEVERITY = {"warn": dg.AssetCheckSeverity.WARN, "error": dg.AssetCheckSeverity.ERROR}
 
 
+def evaluate(suite: Suite, storage: PipelineStorage, run_id: str) -> dg.AssetCheckResult:
+    """Run the suite on the warehouse as it is now."""
+    result = run_suite(suite, storage.warehouse_path)
+    # One Data Docs site for all suites; pages are named after the Dagster run.
+    docs = build_data_docs([result], Path(storage.gx_dir) / "docs", run_name=run_id)
+    return dg.AssetCheckResult(
+        passed=result.passed,
+        severity=SEVERITY[suite.severity],
+        description=result.summary,
+        metadata={
+            "rows_evaluated": result.evaluated,
+            "failing_rows": dg.MetadataValue.json(result.failing_rows),
+            "data_docs": dg.MetadataValue.url(Path(docs).as_uri()) if docs else None,
+            "query": dg.MetadataValue.md(f"```sql\n{suite.query.strip()}\n```"),
+        },
+    )
+
+
 def _check_for(suite: Suite) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey.from_user_string(suite.asset),
@@ -24,25 +42,16 @@ def _check_for(suite: Suite) -> dg.AssetChecksDefinition:
         description=f"[{suite.severity}] {suite.title}",
         blocking=suite.severity == "error",
         pool=DUCKDB_POOL,
-        metadata={"severity": suite.severity, "suite_file": f"expectations/{suite.name}.yml"},
+        metadata={"severity": suite.severity, "suite_file": f"expectations/{suite.file}"},
     )
     def _check(context: dg.AssetCheckExecutionContext, storage: PipelineStorage) -> dg.AssetCheckResult:
-        result = run_suite(suite, storage.warehouse_path)
-        # One Data Docs site for all suites; pages are named after the Dagster run.
-        docs = build_data_docs([result], Path(storage.gx_dir) / "docs", run_name=context.run.run_id)
-        return dg.AssetCheckResult(
-            passed=result.passed,
-            severity=SEVERITY[suite.severity],
-            description=result.summary,
-            metadata={
-                "rows_evaluated": result.evaluated,
-                "failing_rows": dg.MetadataValue.json(result.failing_rows),
-                "data_docs": dg.MetadataValue.url(Path(docs).as_uri()) if docs else None,
-                "query": dg.MetadataValue.md(f"```sql\n{suite.query.strip()}\n```"),
-            },
-        )
+        return evaluate(suite, storage, context.run.run_id)
 
     return _check
 
 
-quality_checks = [_check_for(suite) for suite in load_suites(EXPECTATIONS_DIR)]
+SUITES = {
+    dg.AssetCheckKey(dg.AssetKey.from_user_string(suite.asset), suite.name): suite
+    for suite in load_suites(EXPECTATIONS_DIR)
+}
+quality_checks = [_check_for(suite) for suite in SUITES.values()]
