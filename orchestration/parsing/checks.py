@@ -56,6 +56,10 @@ class SumRule:
     # sides in one tuple, and the detail as one template per outcome.
     keys: tuple[Key, ...] = field(init=False, repr=False, compare=False)
     details: dict[bool, str] = field(init=False, repr=False, compare=False)
+    # What the rule concluded on each tuple of cell values seen lately: most rows of most reports
+    # repeat (all zeros above all), so most evaluations are a lookup. Table 3 and 4 values are
+    # ints, so equal tuples print alike.
+    outcomes: dict[tuple, tuple] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.rhs) > _MAX_LISTED_TERMS:
@@ -65,6 +69,7 @@ class SumRule:
         right = _side_template(self.rhs, len(self.lhs), n + 1)
         object.__setattr__(self, "keys", tuple(key for _, key in self.lhs + self.rhs))
         object.__setattr__(self, "details", {True: f"{left} = {right}", False: f"{left} ≠ {right}"})
+        object.__setattr__(self, "outcomes", {})
 
     def sides(self, values: Values) -> tuple[int | float, int | float] | None:
         """The sums of both sides, or None when a needed cell is missing or not filled."""
@@ -135,18 +140,31 @@ def table4_rules() -> tuple[SumRule, ...]:
     )
 
 
-def evaluate_rule(rule: SumRule, values: Values) -> Check:
-    read = list(map(values.get, rule.keys))
+# Outcomes remembered per rule; beyond this many distinct value tuples the memory starts over.
+_MAX_OUTCOMES = 2048
+
+
+def _outcome(rule: SumRule, read: tuple) -> tuple[str, str, int | float | None, int | float | None]:
+    """(status, detail, lhs, rhs) of the rule on these cell values."""
     if None in read:
         missing = [name for (name, _), v in zip(rule.lhs + rule.rhs, read) if v is None]
-        return Check(rule.rule, rule.scope, "not_assessable", f"missing or not filled: {', '.join(missing)}")
+        return "not_assessable", f"missing or not filled: {', '.join(missing)}", None, None
     n = len(rule.lhs)
     lsum, rsum = sum(read[:n]), sum(read[n:])
     holds = lsum == rsum
     many = _many_terms(rule.lhs, read[:n], lsum) if n > _MAX_LISTED_TERMS else ""
     # str.format writes a number as str() does
-    detail = rule.details[holds].format(*read, lsum, rsum, many=many)
-    return Check(rule.rule, rule.scope, "pass" if holds else "fail", detail, lsum, rsum)
+    return "pass" if holds else "fail", rule.details[holds].format(*read, lsum, rsum, many=many), lsum, rsum
+
+
+def evaluate_rule(rule: SumRule, values: Values) -> Check:
+    read = tuple(map(values.get, rule.keys))
+    outcome = rule.outcomes.get(read)
+    if outcome is None:
+        if len(rule.outcomes) >= _MAX_OUTCOMES:
+            rule.outcomes.clear()
+        outcome = rule.outcomes[read] = _outcome(rule, read)
+    return Check(rule.rule, rule.scope, *outcome)
 
 
 # The scope of non_negative_counts: one check per table that has cells.
