@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml dbt_project/profiles.yml
 
-.PHONY: run test dev docs install clean bench generate seed-landing
+.PHONY: run test lint dev docs install clean bench generate seed-landing
 
 $(BIN)/activate: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,14 @@ seed-landing:
 run: $(MANIFEST) seed-landing
 	$(BIN)/python -m orchestration.run
 
-test: $(MANIFEST)
+# The linters first (a few seconds): ruff on the Python, sqlfluff on the dbt SQL (.sqlfluff).
+SQL_DIRS := dbt_project/models dbt_project/macros dbt_project/tests
+lint: $(BIN)/activate
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint $(SQL_DIRS)
+
+test: lint $(MANIFEST)
 	$(BIN)/pytest -q
 
 dev: $(MANIFEST) seed-landing

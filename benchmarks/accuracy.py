@@ -10,6 +10,7 @@ when its labels carry misprints, since one form read badly would hide in a high 
 CLI, without the pipeline: python -m benchmarks.accuracy OUT_DIR -n 2000 --seed 1
 (generates the corpus in OUT_DIR, parses it on every core, prints the scores).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,14 +81,18 @@ class Accuracy:
         lines = []
         for name, count in per_file.most_common(limit):
             first = next(m for m in self.mismatches if m.file == name)
-            lines.append(f"{name} [{first.form}] {count} mismatch(es), e.g. {first.what}: "
-                         f"expected {first.expected!r}, got {first.got!r}")
+            lines.append(
+                f"{name} [{first.form}] {count} mismatch(es), e.g. {first.what}: "
+                f"expected {first.expected!r}, got {first.got!r}"
+            )
         return "\n".join(lines)
 
     def summary(self) -> str:
         facts = ", ".join(f"{f} {self.fact_share(f):.2%}" for f in FACTS)
-        return (f"{self.reports} reports; Table 3 cells right {self.t3_right}/{self.t3_cells} "
-                f"({self.t3_share:.3%}), {self.t3_extra} extra; {facts}")
+        return (
+            f"{self.reports} reports; Table 3 cells right {self.t3_right}/{self.t3_cells} "
+            f"({self.t3_share:.3%}), {self.t3_extra} extra; {facts}"
+        )
 
     def form_table(self) -> list[str]:
         """Table 3 per form as markdown lines, the worst read first."""
@@ -133,8 +138,11 @@ def score(pairs: Iterable[tuple[dict, ParseResult]]) -> Accuracy:
                 acc.t3_right += 1
                 form.right += 1
                 continue
-            acc.mismatches.append(Mismatch(truth["file"], scored_form(truth), f"table3 {key[0]}/{key[1]}",
-                                           value, got.get(key, "<missing>")))
+            acc.mismatches.append(
+                Mismatch(
+                    truth["file"], scored_form(truth), f"table3 {key[0]}/{key[1]}", value, got.get(key, "<missing>")
+                )
+            )
     return acc
 
 
@@ -144,17 +152,21 @@ def read_back(con: duckdb.DuckDBPyConnection) -> dict[str, ParseResult]:
     results = {
         sha: ParseResult(file=name, sha256=sha, doc_type=doc_type, layout=layout, report_year=year)
         for sha, name, doc_type, layout, year in con.execute(
-            "select sha256, file_name, doc_type, layout, report_year from parsed.reports").fetchall()
+            "select sha256, file_name, doc_type, layout, report_year from parsed.reports"
+        ).fetchall()
     }
     for sha, row, column, value, raw in con.execute(
-            "select sha256, row_code, column_code, value, raw from parsed.table3_cells").fetchall():
+        "select sha256, row_code, column_code, value, raw from parsed.table3_cells"
+    ).fetchall():
         results[sha].cells.append(TableCell(3, row, column, value, raw))
     return {r.file: r for r in results.values()}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy",
-                                     description="Generate a corpus, parse it on every core, score the parser per form.")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.accuracy",
+        description="Generate a corpus, parse it on every core, score the parser per form.",
+    )
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("-n", type=int, default=2000, help="number of report files")
     parser.add_argument("--seed", type=int, default=1)

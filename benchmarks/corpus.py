@@ -25,6 +25,7 @@ placeholders are not data. A glued run is printed glued only where a reader coul
 (benchmarks/readings.py); a run that several splits would fit is printed spaced, so the truth
 never holds a split the page does not fix. CLI: python -m benchmarks.corpus OUT_DIR -n 1000 --seed 1
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,19 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from benchmarks import readings
-from benchmarks.printed import (SECTIONS, T2_BLOCKS, T3_COLUMNS, T3_HEADER, T3_MAJOR, T3_NOTE, T4_COLUMNS,
-                                T4_GROUPS, T4_HEADER, t3_outcomes, t3_rows)
+from benchmarks.printed import (
+    SECTIONS,
+    T2_BLOCKS,
+    T3_COLUMNS,
+    T3_HEADER,
+    T3_MAJOR,
+    T3_NOTE,
+    T4_COLUMNS,
+    T4_GROUPS,
+    T4_HEADER,
+    t3_outcomes,
+    t3_rows,
+)
 
 LATEST_YEAR = 2024
 FIRST_YEAR = 2014
@@ -57,8 +69,12 @@ POOL_MIN_REPORTS = 400
 AGENCIES_PER_TASK = 40
 
 RULES = (
-    "table3_balance", "table3_outcomes_sum", "table3_total_column", "table4_group_total",
-    "carried_over_continuity", "non_negative_counts",
+    "table3_balance",
+    "table3_outcomes_sum",
+    "table3_total_column",
+    "table4_group_total",
+    "carried_over_continuity",
+    "non_negative_counts",
 )
 BROKEN_SHARE = 0.05
 
@@ -67,13 +83,27 @@ BROKEN_SHARE = 0.05
 # text dump of the page, which flattens the body onto one line: every real scraped report with
 # tables is one (../shared/real-reports), so that form is the biggest share of the text forms.
 TABLE_FORMS = (
-    ("html", 0.29), ("text_oneline", 0.30), ("text_cells", 0.10), ("text_rows", 0.06),
-    ("text_glued", 0.02), ("markdown", 0.04), ("pdf_markdown", 0.04), ("html_gb18030", 0.05),
-    ("traditional_pinyin", 0.02), ("traditional_big5", 0.02), ("pdf", 0.02), ("docx", 0.02),
+    ("html", 0.29),
+    ("text_oneline", 0.30),
+    ("text_cells", 0.10),
+    ("text_rows", 0.06),
+    ("text_glued", 0.02),
+    ("markdown", 0.04),
+    ("pdf_markdown", 0.04),
+    ("html_gb18030", 0.05),
+    ("traditional_pinyin", 0.02),
+    ("traditional_big5", 0.02),
+    ("pdf", 0.02),
+    ("docx", 0.02),
     ("text_cells_gb18030", 0.02),
 )
-PROSE_FORMS = (("html", 0.40), ("text_oneline", 0.30), ("txt", 0.15), ("txt_gb18030", 0.08),
-               ("traditional_pinyin", 0.07))
+PROSE_FORMS = (
+    ("html", 0.40),
+    ("text_oneline", 0.30),
+    ("txt", 0.15),
+    ("txt_gb18030", 0.08),
+    ("traditional_pinyin", 0.07),
+)
 # Forms whose cells run together on the page: their runs are split by the reader of readings.py.
 GLUED_FORMS = frozenset({"text_glued", "text_oneline"})
 # Forms the parser gets as plain text (txt or md), where a misprinted label reaches it as printed.
@@ -91,13 +121,15 @@ def t3_columns_hold(rows: dict[str, tuple[int, ...]], layout: str) -> bool:
     """Table 3's rules across rows, in every column: the outcome rows add up to (七)总计, and
     一 + 二 = 三(七) + 四."""
     outcomes = t3_outcomes(layout)
-    return all(sum(rows[code][c] for code in outcomes) == rows["total_handled"][c]
-               and rows["new_received"][c] + rows["carried_over"][c]
-               == rows["total_handled"][c] + rows["carried_forward"][c]
-               for c in range(len(T3_COLUMNS)))
+    return all(
+        sum(rows[code][c] for code in outcomes) == rows["total_handled"][c]
+        and rows["new_received"][c] + rows["carried_over"][c] == rows["total_handled"][c] + rows["carried_forward"][c]
+        for c in range(len(T3_COLUMNS))
+    )
 
 
 # ---------------------------------------------------------------- agencies
+
 
 @dataclass(frozen=True)
 class Agency:
@@ -108,12 +140,55 @@ class Agency:
     county: str | None
 
 
-_DEPARTMENTS = ("财政局", "教育局", "卫生健康委员会", "市场监督管理局", "生态环境局", "住房和城乡建设局",
-                "交通运输局", "农业农村局", "自然资源局", "人力资源和社会保障局", "民政局", "司法局",
-                "审计局", "统计局", "应急管理局", "商务局", "水利局", "文化和旅游局", "医疗保障局", "林业局")
+_DEPARTMENTS = (
+    "财政局",
+    "教育局",
+    "卫生健康委员会",
+    "市场监督管理局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "农业农村局",
+    "自然资源局",
+    "人力资源和社会保障局",
+    "民政局",
+    "司法局",
+    "审计局",
+    "统计局",
+    "应急管理局",
+    "商务局",
+    "水利局",
+    "文化和旅游局",
+    "医疗保障局",
+    "林业局",
+)
 _PROVINCE_DEPTS = ("财政厅", "教育厅", "交通运输厅", "自然资源厅", "民政厅", "司法厅", "商务厅", "水利厅")
-_STREETS = ("繁荣", "新华", "和平", "建设", "解放", "胜利", "东风", "红旗", "文化", "向阳", "长安", "光明",
-            "团结", "幸福", "永安", "太平", "新兴", "北关", "南关", "西城", "东城", "站前", "新陶", "兴隆")
+_STREETS = (
+    "繁荣",
+    "新华",
+    "和平",
+    "建设",
+    "解放",
+    "胜利",
+    "东风",
+    "红旗",
+    "文化",
+    "向阳",
+    "长安",
+    "光明",
+    "团结",
+    "幸福",
+    "永安",
+    "太平",
+    "新兴",
+    "北关",
+    "南关",
+    "西城",
+    "东城",
+    "站前",
+    "新陶",
+    "兴隆",
+)
 _NOT_PLACES = {"市辖区", "县", "城区", "郊区", "矿区", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 
@@ -164,6 +239,7 @@ def _agency_order(seed: int) -> list[tuple[int, int]]:
 
 # ---------------------------------------------------------------- the reports to write
 
+
 @dataclass
 class Report:
     """One file to write and its ground truth."""
@@ -200,14 +276,28 @@ def layout_of(year: int) -> str:
 _SCALE = {"street": 2, "county_dept": 8, "county_gov": 40, "city_gov": 300, "province_dept": 1500}
 _APPLICANT_WEIGHTS = (0.72, 0.12, 0.01, 0.02, 0.05, 0.08)
 _OUTCOME_WEIGHTS = {
-    "granted": 0.38, "partially_granted": 0.08, "denied_state_secret": 0.005,
-    "denied_prohibited_by_law": 0.01, "denied_security_stability": 0.005, "denied_third_party_rights": 0.01,
-    "denied_internal_affairs": 0.02, "denied_process_information": 0.02, "denied_enforcement_files": 0.01,
-    "denied_administrative_inquiry": 0.02, "unavailable_not_held": 0.22, "unavailable_needs_creation": 0.04,
-    "unavailable_unclear_after_correction": 0.02, "not_handled_petition_complaint": 0.03,
-    "not_handled_repeated": 0.02, "not_handled_publication": 0.005, "not_handled_mass_repeated": 0.01,
-    "not_handled_confirmation": 0.005, "other_no_correction": 0.03, "other_fee_unpaid": 0.002,
-    "other_other": 0.03, "other_handling": 0.06,
+    "granted": 0.38,
+    "partially_granted": 0.08,
+    "denied_state_secret": 0.005,
+    "denied_prohibited_by_law": 0.01,
+    "denied_security_stability": 0.005,
+    "denied_third_party_rights": 0.01,
+    "denied_internal_affairs": 0.02,
+    "denied_process_information": 0.02,
+    "denied_enforcement_files": 0.01,
+    "denied_administrative_inquiry": 0.02,
+    "unavailable_not_held": 0.22,
+    "unavailable_needs_creation": 0.04,
+    "unavailable_unclear_after_correction": 0.02,
+    "not_handled_petition_complaint": 0.03,
+    "not_handled_repeated": 0.02,
+    "not_handled_publication": 0.005,
+    "not_handled_mass_repeated": 0.01,
+    "not_handled_confirmation": 0.005,
+    "other_no_correction": 0.03,
+    "other_fee_unpaid": 0.002,
+    "other_other": 0.03,
+    "other_handling": 0.06,
 }
 
 
@@ -232,8 +322,13 @@ def table3(rng: random.Random, layout: str, carried_over: list[int], scale: int)
             outcomes["granted"][c] -= value
             handled[c] -= value
             new[c] = 0
-    six = {"new_received": new, "carried_over": list(carried_over), **outcomes,
-           "total_handled": handled, "carried_forward": forward}
+    six = {
+        "new_received": new,
+        "carried_over": list(carried_over),
+        **outcomes,
+        "total_handled": handled,
+        "carried_forward": forward,
+    }
     return {code: [*cells, sum(cells)] for code, cells in six.items()}
 
 
@@ -306,7 +401,9 @@ def _shapes(seed: int, index: int, agency: Agency) -> list[Report]:
             reports.append(Report(f"{stem}_selfcheck", agency, year, "self_inspection", None, _pick(rng, PROSE_FORMS)))
         elif extra < 0.07:
             kind = rng.choice(("work_summary", "self_inspection"))
-            reports.append(Report(f"{stem}_template", None, None, kind, None, _pick(rng, PROSE_FORMS), is_template=True))
+            reports.append(
+                Report(f"{stem}_template", None, None, kind, None, _pick(rng, PROSE_FORMS), is_template=True)
+            )
     for r in reports:
         r.publish_date = f"{(r.year or LATEST_YEAR) + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
     return reports
@@ -334,6 +431,7 @@ def _plan_agency(seed: int, index: int, combo: tuple[int, int], budget: int) -> 
 
 
 # ---------------------------------------------------------------- style of one file
+
 
 @dataclass(frozen=True)
 class Style:
@@ -424,8 +522,16 @@ def prose(rng: random.Random, agency: str, year: int, paragraphs: int) -> list[s
     out = []
     for _ in range(paragraphs):
         template = rng.choice(_PROSE)
-        out.append(template.format(y=year, a=agency, n1=rng.randint(20, 3000), n2=rng.randint(1, 60),
-                                   n3=rng.randint(1, 30), n4=rng.randint(1000, 900000)))
+        out.append(
+            template.format(
+                y=year,
+                a=agency,
+                n1=rng.randint(20, 3000),
+                n2=rng.randint(1, 60),
+                n3=rng.randint(1, 30),
+                n4=rng.randint(1000, 900000),
+            )
+        )
     return out
 
 
@@ -445,23 +551,37 @@ def title_of(report: Report) -> str:
 
 
 def template_body() -> list[str]:
-    return ["根据上级要求,现将xxxx年度政务公开工作自查情况报告如下:",
-            "一、基本情况", "本年度主动公开政府信息xx条,其中政策文件xx条,工作动态xx条。",
-            "受理依申请公开xx件,按时答复xx件。", "二、存在问题", "部分栏目更新不及时。",
-            "三、下一步工作", "xx县xx局", "xxxx年xx月xx日",
-            "免责声明:本文档来源于网络整理,如产生版权问题请联系删除。"]
+    return [
+        "根据上级要求,现将xxxx年度政务公开工作自查情况报告如下:",
+        "一、基本情况",
+        "本年度主动公开政府信息xx条,其中政策文件xx条,工作动态xx条。",
+        "受理依申请公开xx件,按时答复xx件。",
+        "二、存在问题",
+        "部分栏目更新不及时。",
+        "三、下一步工作",
+        "xx县xx局",
+        "xxxx年xx月xx日",
+        "免责声明:本文档来源于网络整理,如产生版权问题请联系删除。",
+    ]
 
 
 def chrome_head(report: Report) -> list[str]:
     source = report.agency.name if report.agency else "网络整理"
-    return ["首页 > 政务公开 > 政府信息公开年报", f"索引号:{zlib.crc32(report.stem.encode()):010d}-{report.year or 0}",
-            f"发布机构:{source}", f"发布时间:{report.publish_date} 09:30", f"来源:{source}", "字体:[大 中 小]"]
+    return [
+        "首页 > 政务公开 > 政府信息公开年报",
+        f"索引号:{zlib.crc32(report.stem.encode()):010d}-{report.year or 0}",
+        f"发布机构:{source}",
+        f"发布时间:{report.publish_date} 09:30",
+        f"来源:{source}",
+        "字体:[大 中 小]",
+    ]
 
 
 CHROME_FOOT = ["上一篇:关于公开征求意见的公告", "版权所有:人民政府办公室 主办", "备案号:辽ICP备05012345号-1"]
 
 
 # ---------------------------------------------------------------- table renderings
+
 
 def t2_lines_cells(report: Report, style: Style) -> list[str]:
     out = []
@@ -488,8 +608,9 @@ def t4_cells(report: Report, style: Style) -> list[str]:
     return [fmt(v, style) for g in T4_GROUPS for v in report.t4[g]]
 
 
-def body_lines(report: Report, rng: random.Random, style: Style, tables: dict[int, list[str]],
-               paragraphs: int) -> list[str]:
+def body_lines(
+    report: Report, rng: random.Random, style: Style, tables: dict[int, list[str]], paragraphs: int
+) -> list[str]:
     """The report's lines with each table's lines placed under its section heading."""
     name = report.agency.name
     lines = [title_of(report)]
@@ -511,7 +632,9 @@ def text_tables(report: Report, style: Style, form: str) -> dict[int, list[str]]
     t2 = []
     for item, headers, rows in T2_BLOCKS[report.layout]:
         t2 += [item, " ".join(["信息内容", *(h for h, _ in headers)])]
-        t2 += [" ".join([row_label, *(fmt(report.t2[(row, col)], style) for _, col in headers)]) for row_label, row in rows]
+        t2 += [
+            " ".join([row_label, *(fmt(report.t2[(row, col)], style) for _, col in headers)]) for row_label, row in rows
+        ]
     codes = [code for _, _, code in t3_rows(report.layout)]
     if form == "text_glued":  # each row's seven cells and Table 4's fifteen as one run
         runs, t4 = t3_runs(report, style, dict.fromkeys(codes, (7,))), t4_run(report, style, (15,))
@@ -536,8 +659,11 @@ def markdown_tables(report: Report, style: Style) -> dict[int, list[str]]:
     for item, headers, rows in T2_BLOCKS[report.layout]:
         t2 += [_md([item]), _md(["信息内容", *(h for h, _ in headers)]), _md(["---"] * (1 + len(headers)))]
         t2 += [_md([row_label, *(fmt(report.t2[(row, col)], style) for _, col in headers)]) for row_label, row in rows]
-    t3 = [_md(["申请人情况", "", "", "自然人", "法人或其他组织", "", "", "", "", style.total_word]), _md(["---"] * 10),
-          _md(["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""])]
+    t3 = [
+        _md(["申请人情况", "", "", "自然人", "法人或其他组织", "", "", "", "", style.total_word]),
+        _md(["---"] * 10),
+        _md(["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]),
+    ]
     for major, group, text, cells in t3_printed(report, style):
         t3.append(_md([major or "", group or "", text, *cells]))
     return {2: t2, 3: t3, 4: [*_MD_T4_HEAD, _md(t4_cells(report, style))]}
@@ -597,40 +723,60 @@ def html_tables(report: Report, style: Style) -> dict[int, list[str]]:
         t2.append(f"<tr>{_td(item, colspan=len(headers) + 1)}</tr>")
         t2.append("<tr>" + _td("信息内容") + "".join(_td(h) for h, _ in headers) + "</tr>")
         for row_label, row in rows:
-            t2.append("<tr>" + _td(row_label) + "".join(_td(fmt(report.t2[(row, c)], style)) for _, c in headers) + "</tr>")
+            t2.append(
+                "<tr>" + _td(row_label) + "".join(_td(fmt(report.t2[(row, c)], style)) for _, c in headers) + "</tr>"
+            )
     t2.append("</table>")
-    t3 = ['<table border="1" cellspacing="0">',
-          "<tr>" + _td(T3_NOTE + "申请人情况", 2, 3)
-          + _td("自然人", 2) + _td("法人或其他组织", colspan=5) + _td(style.total_word, 2) + "</tr>",
-          "<tr>" + "".join(_td(h) for h in t3_header(style)[4:]) + "</tr>"]
+    t3 = [
+        '<table border="1" cellspacing="0">',
+        "<tr>"
+        + _td(T3_NOTE + "申请人情况", 2, 3)
+        + _td("自然人", 2)
+        + _td("法人或其他组织", colspan=5)
+        + _td(style.total_word, 2)
+        + "</tr>",
+        "<tr>" + "".join(_td(h) for h in t3_header(style)[4:]) + "</tr>",
+    ]
     for labels, cells in t3_label_cells(report, style):
-        t3.append("<tr>" + "".join(_td(t, rs, cs) for _, t, rs, cs in labels) + "".join(_td(c) for c in cells) + "</tr>")
+        t3.append(
+            "<tr>" + "".join(_td(t, rs, cs) for _, t, rs, cs in labels) + "".join(_td(c) for c in cells) + "</tr>"
+        )
     t3.append("</table>")
-    t4 = ['<table border="1" cellspacing="0">',
-          "<tr>" + _td("行政复议", colspan=5) + _td("行政诉讼", colspan=10) + "</tr>",
-          "<tr>" + "".join(_td(h, 2) for h in T4_HEADER[2:7]) + _td("未经复议直接起诉", colspan=5) + _td("复议后起诉", colspan=5) + "</tr>",
-          "<tr>" + "".join(_td(h) for h in T4_HEADER[9:]) + "</tr>",
-          "<tr>" + "".join(_td(c) for c in t4_cells(report, style)) + "</tr>", "</table>"]
+    t4 = [
+        '<table border="1" cellspacing="0">',
+        "<tr>" + _td("行政复议", colspan=5) + _td("行政诉讼", colspan=10) + "</tr>",
+        "<tr>"
+        + "".join(_td(h, 2) for h in T4_HEADER[2:7])
+        + _td("未经复议直接起诉", colspan=5)
+        + _td("复议后起诉", colspan=5)
+        + "</tr>",
+        "<tr>" + "".join(_td(h) for h in T4_HEADER[9:]) + "</tr>",
+        "<tr>" + "".join(_td(c) for c in t4_cells(report, style)) + "</tr>",
+        "</table>",
+    ]
     return {2: t2, 3: t3, 4: t4}
 
 
 def html_page(title: str, lines: list[str], head: list[str], foot: list[str], charset: str) -> str:
-    body = "\n".join(line if line.startswith("<t") or line.startswith("</t") else f"<p>{escape(line)}</p>" for line in lines)
-    return (f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
-            f"<title>{escape(title)}</title><style>td{{border:1px solid #000}}</style></head><body>\n"
-            f'<div class="crumbs">{"".join(f"<span>{escape(h)}</span><br>" for h in head)}</div>\n'
-            f'<div class="article">\n{body}\n</div>\n'
-            f'<div class="footer">{"".join(f"<p>{escape(f)}</p>" for f in foot)}</div>'
-            "<script>var _hmt = _hmt || [];</script></body></html>\n")
+    body = "\n".join(line if line.startswith(("<t", "</t")) else f"<p>{escape(line)}</p>" for line in lines)
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+        f"<title>{escape(title)}</title><style>td{{border:1px solid #000}}</style></head><body>\n"
+        f'<div class="crumbs">{"".join(f"<span>{escape(h)}</span><br>" for h in head)}</div>\n'
+        f'<div class="article">\n{body}\n</div>\n'
+        f'<div class="footer">{"".join(f"<p>{escape(f)}</p>" for f in foot)}</div>'
+        "<script>var _hmt = _hmt || [];</script></body></html>\n"
+    )
 
 
 # ---------------------------------------------------------------- glued runs
+
 
 def _tokens(cells: list[str], sizes: tuple[int, ...]) -> list[str]:
     """The cells run together in tokens of `sizes` cells each: ['2','0','0'], (1, 2) -> ['2', '00']."""
     out, start = [], 0
     for size in sizes:
-        out.append("".join(cells[start:start + size]))
+        out.append("".join(cells[start : start + size]))
         start += size
     return out
 
@@ -641,8 +787,13 @@ def _glueable(cells: list[str]) -> bool:
     return all(c.isascii() and c.isdigit() for c in cells)
 
 
-def readable_runs(printed: dict[str, list[str]], sizes: dict[str, tuple[int, ...]],
-                  truth: dict[str, list], width: int | None, joint_rule) -> dict[str, list[str]]:
+def readable_runs(
+    printed: dict[str, list[str]],
+    sizes: dict[str, tuple[int, ...]],
+    truth: dict[str, list],
+    width: int | None,
+    joint_rule,
+) -> dict[str, list[str]]:
     """Each row's tokens, its cells glued as `sizes` says, except where a reader could not then
     settle the split (readings.unsettled): those rows are printed spaced, so the truth never
     holds a split the page does not fix. A row with every cell unfilled prints no digits.
@@ -690,8 +841,10 @@ T3_SPACINGS = ((7,), (1, 1, 1, 1, 1, 2), (2, 1, 1, 1, 2), (6, 1), (1,) * 7)
 T3_SPACING_SHARES = (0.55, 0.15, 0.1, 0.1, 0.1)
 # A row keeps its report's spacing this often, else takes any (007 and 016 mix them).
 T3_SPACING_KEPT = 0.85
-_ONELINE_INTRO = ("根据《中华人民共和国政府信息公开条例》(以下简称《条例》)要求,结合工作实际,编制本报告。"
-                  "本报告所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。")
+_ONELINE_INTRO = (
+    "根据《中华人民共和国政府信息公开条例》(以下简称《条例》)要求,结合工作实际,编制本报告。"
+    "本报告所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。"
+)
 
 
 def _space(rng: random.Random, share: float = 0.1) -> str:
@@ -726,9 +879,13 @@ def oneline_t2(report: Report, style: Style, rng: random.Random) -> str:
     for item, headers, rows in T2_BLOCKS[report.layout]:
         out += [label(item, style), "信息内容", *(label(h, style) for h, _ in headers)]
         width = len(headers)
-        runs = readable_runs({row: [fmt(report.t2[(row, c)], style) for _, c in headers] for _, row in rows},
-                             {row: (width,) if glued else (1,) * width for _, row in rows},
-                             {row: [report.t2[(row, c)] for _, c in headers] for _, row in rows}, None, None)
+        runs = readable_runs(
+            {row: [fmt(report.t2[(row, c)], style) for _, c in headers] for _, row in rows},
+            {row: (width,) if glued else (1,) * width for _, row in rows},
+            {row: [report.t2[(row, c)] for _, c in headers] for _, row in rows},
+            None,
+            None,
+        )
         out += [row_label + ("" if glued or not runs[row] else " ") + " ".join(runs[row]) for row_label, row in rows]
     return "".join(out)
 
@@ -742,7 +899,9 @@ def oneline_t3(report: Report, style: Style, rng: random.Random) -> str:
     out = [label(T3_NOTE, style), *(word + _space(rng) for word in t3_header(style))]
     for code, (major, group, text, _) in zip(codes, t3_printed(report, style)):
         digits = " ".join(runs[code])
-        out.append("".join(x for x in (major, group, text) if x) + (_space(rng) + digits + _space(rng) if digits else ""))
+        out.append(
+            "".join(x for x in (major, group, text) if x) + (_space(rng) + digits + _space(rng) if digits else "")
+        )
     return "".join(out)
 
 
@@ -774,9 +933,11 @@ def _archive_header(report: Report, rng: random.Random, title: str, stamp: str) 
     # The link's date is the upload's, a few days off the 发布时间 now and then (007).
     linked = date.fromisoformat(report.publish_date) + timedelta(days=rng.choice((0, 0, 0, 0, 1, 3, 9)))
     site = f"www.gov{zlib.crc32((parent or owner).encode()) % 100_000:05d}.gov.cn"
-    return (f"标题: {title}\n发布时间: {stamp}\n文号: \n发布机构: {publisher}\n栏目: 政府信息公开年报\n"
-            f"原文链接: https://{site}/{folder}/t{linked:%Y%m%d}_{doc_id}.htm\n本地目录: {folder}/{doc_id}_{title}\n"
-            "页面链接与图片详见 links.tsv(同目录)\n==================== 正文 ====================\n")
+    return (
+        f"标题: {title}\n发布时间: {stamp}\n文号: \n发布机构: {publisher}\n栏目: 政府信息公开年报\n"
+        f"原文链接: https://{site}/{folder}/t{linked:%Y%m%d}_{doc_id}.htm\n本地目录: {folder}/{doc_id}_{title}\n"
+        "页面链接与图片详见 links.tsv(同目录)\n==================== 正文 ====================\n"
+    )
 
 
 def oneline_page(report: Report, rng: random.Random, style: Style, body: str) -> str:
@@ -787,8 +948,10 @@ def oneline_page(report: Report, rng: random.Random, style: Style, body: str) ->
     if style.chrome:
         owner = report.agency.name if report.agency else "网络整理"
         source = rng.choice(("", owner))
-        body = (f"当前位置： 首页政务公开政府信息公开{owner}政府信息公开年报 {title} 来源：{source} 时间：{stamp} --> "
-                f"微信 微博 QQ空间 全真版 文字版 文件下载 相关链接： {body} 附件下载")
+        body = (
+            f"当前位置： 首页政务公开政府信息公开{owner}政府信息公开年报 {title} 来源：{source} 时间：{stamp} --> "
+            f"微信 微博 QQ空间 全真版 文字版 文件下载 相关链接： {body} 附件下载"
+        )
     return _archive_header(report, rng, title, stamp) + body
 
 
@@ -849,8 +1012,12 @@ def _pdf_t3_header(rng: random.Random, style: Style) -> list[list[str]]:
     if kind < 2 / 3:
         return [[" ".join([first, *words[1:4]])], ["---"], [" ".join(words[4:])]]
     narrow = words[4:]
-    return [[first, "", "", words[1], words[2], "", "", "", "", words[3]], ["---"] * 10,
-            ["", "", "", "", *(w[:-1] for w in narrow), ""], ["", "", "", "", *(w[-1] for w in narrow), ""]]
+    return [
+        [first, "", "", words[1], words[2], "", "", "", "", words[3]],
+        ["---"] * 10,
+        ["", "", "", "", *(w[:-1] for w in narrow), ""],
+        ["", "", "", "", *(w[-1] for w in narrow), ""],
+    ]
 
 
 def pdf_markdown_tables(report: Report, style: Style, rng: random.Random) -> dict[int, list[str]]:
@@ -903,15 +1070,18 @@ def _misprint_char(rng: random.Random, text: str, kind: str) -> str:
     spots = _cjk(text)
     if kind == "dropped_char":
         i = rng.choice(spots)
-        return text[:i] + text[i + 1:]
+        return text[:i] + text[i + 1 :]
     i = rng.choice([i for i in spots if i + 1 in spots and text[i] != text[i + 1]])
-    return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
 
 
 def misprints(rng: random.Random, report: Report, style: Style) -> list[tuple[str, str, str]]:
     """One to three misprints for a report: (kind, as printed, as misprinted)."""
-    labels = [t for t in (label(text, style) for _, text, _ in t3_rows(report.layout))
-              if len(_cjk(t)) >= _CHAR_MISPRINT_MIN_CJK]
+    labels = [
+        t
+        for t in (label(text, style) for _, text, _ in t3_rows(report.layout))
+        if len(_cjk(t)) >= _CHAR_MISPRINT_MIN_CJK
+    ]
     out = []
     for kind in rng.sample([*_MISPRINTS, *_CHAR_MISPRINTS], rng.randint(1, 3)):
         if kind in _MISPRINTS:
@@ -938,11 +1108,43 @@ def apply_misprints(text: str, chosen: list[tuple[str, str, str]]) -> tuple[str,
 
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 # Toned pinyin of common traditional characters, for the annotated dumps (seed 001's 區(qū)).
-_PINYIN = {"區": "qū", "經": "jīng", "開": "kāi", "務": "wù", "發": "fā", "時": "shí", "間": "jiān",
-           "來": "lái", "報": "bào", "請": "qǐng", "申": "shēn", "總": "zǒng", "結": "jié", "體": "tǐ",
-           "處": "chǔ", "數": "shù", "據": "jù", "縣": "xiàn", "國": "guó", "條": "tiáo", "為": "wéi",
-           "進": "jìn", "現": "xiàn", "將": "jiāng", "對": "duì", "與": "yǔ", "機": "jī", "關": "guān",
-           "設": "shè", "導": "dǎo", "單": "dān", "會": "huì", "業": "yè", "門": "mén", "網": "wǎng"}
+_PINYIN = {
+    "區": "qū",
+    "經": "jīng",
+    "開": "kāi",
+    "務": "wù",
+    "發": "fā",
+    "時": "shí",
+    "間": "jiān",
+    "來": "lái",
+    "報": "bào",
+    "請": "qǐng",
+    "申": "shēn",
+    "總": "zǒng",
+    "結": "jié",
+    "體": "tǐ",
+    "處": "chǔ",
+    "數": "shù",
+    "據": "jù",
+    "縣": "xiàn",
+    "國": "guó",
+    "條": "tiáo",
+    "為": "wéi",
+    "進": "jìn",
+    "現": "xiàn",
+    "將": "jiāng",
+    "對": "duì",
+    "與": "yǔ",
+    "機": "jī",
+    "關": "guān",
+    "設": "shè",
+    "導": "dǎo",
+    "單": "dān",
+    "會": "huì",
+    "業": "yè",
+    "門": "mén",
+    "網": "wǎng",
+}
 
 
 @lru_cache(maxsize=1)
@@ -977,6 +1179,7 @@ def encode(text: str, encoding: str) -> tuple[bytes, str]:
 
 # ---------------------------------------------------------------- PDF and DOCX
 
+
 def pdf_bytes(report: Report, style: Style, lines_before: list[str], lines_after: list[str]) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -1001,8 +1204,10 @@ def pdf_bytes(report: Report, style: Style, lines_before: list[str], lines_after
         data += [[row_label, *(fmt(report.t2[(row, c)], style) for _, c in headers)] for row_label, row in rows]
         story.append(Table(data, style=TableStyle([*grid.getCommands(), ("SPAN", (0, 0), (-1, 0))])))
     story.append(para(SECTIONS[2]))
-    data = [["申请人情况", "", "", "自然人", "法人或其他组织", "", "", "", "", style.total_word],
-            ["", "", "", "", *t3_header(style)[4:], ""]]
+    data = [
+        ["申请人情况", "", "", "自然人", "法人或其他组织", "", "", "", "", style.total_word],
+        ["", "", "", "", *t3_header(style)[4:], ""],
+    ]
     spans = [("SPAN", (0, 0), (2, 1)), ("SPAN", (3, 0), (3, 1)), ("SPAN", (4, 0), (8, 0)), ("SPAN", (9, 0), (9, 1))]
     for r, (labels, cells) in enumerate(t3_label_cells(report, style), start=2):
         row = ["", "", ""]
@@ -1014,11 +1219,19 @@ def pdf_bytes(report: Report, style: Style, lines_before: list[str], lines_after
     widths = [34, 44, 150] + [38] * 7
     story.append(Table(data, colWidths=widths, repeatRows=0, style=TableStyle([*grid.getCommands(), *spans])))
     story.append(para(SECTIONS[3]))
-    t4 = [["行政复议", "", "", "", "", "行政诉讼", *[""] * 9],
-          [*T4_HEADER[2:7], "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
-          ["", "", "", "", "", *T4_HEADER[9:]], t4_cells(report, style)]
-    t4_spans = [("SPAN", (0, 0), (4, 0)), ("SPAN", (5, 0), (14, 0)), ("SPAN", (5, 1), (9, 1)), ("SPAN", (10, 1), (14, 1)),
-                *[("SPAN", (i, 1), (i, 2)) for i in range(5)]]
+    t4 = [
+        ["行政复议", "", "", "", "", "行政诉讼", *[""] * 9],
+        [*T4_HEADER[2:7], "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
+        ["", "", "", "", "", *T4_HEADER[9:]],
+        t4_cells(report, style),
+    ]
+    t4_spans = [
+        ("SPAN", (0, 0), (4, 0)),
+        ("SPAN", (5, 0), (14, 0)),
+        ("SPAN", (5, 1), (9, 1)),
+        ("SPAN", (10, 1), (14, 1)),
+        *[("SPAN", (i, 1), (i, 2)) for i in range(5)],
+    ]
     story.append(Table(t4, colWidths=[34] * 15, style=TableStyle([*grid.getCommands(), *t4_spans])))
     story += [para(t) for t in lines_after]
     out = io.BytesIO()
@@ -1058,7 +1271,8 @@ def _w_p(text: str) -> str:
 
 def _w_tc(text: str, span: int = 1, vmerge: str | None = None) -> str:
     props = (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + (
-        '<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>" if vmerge else "")
+        '<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>" if vmerge else ""
+    )
     return f"<w:tc>{f'<w:tcPr>{props}</w:tcPr>' if props else ''}{_w_p(text)}</w:tc>"
 
 
@@ -1075,10 +1289,16 @@ def docx_bytes(report: Report, style: Style, lines_before: list[str], lines_afte
         trs += [_w_tc(rl) + "".join(_w_tc(fmt(report.t2[(row, c)], style)) for _, c in headers) for rl, row in rows]
         parts.append(_w_tbl(trs))
     parts.append(_w_p(SECTIONS[2]))
-    trs = [_w_tc("申请人情况", span=3, vmerge="restart") + _w_tc("自然人", vmerge="restart") + _w_tc("法人或其他组织", span=5)
-           + _w_tc(style.total_word, vmerge="restart"),
-           _w_tc("", span=3, vmerge="continue") + _w_tc("", vmerge="continue") + "".join(_w_tc(h) for h in t3_header(style)[4:])
-           + _w_tc("", vmerge="continue")]
+    trs = [
+        _w_tc("申请人情况", span=3, vmerge="restart")
+        + _w_tc("自然人", vmerge="restart")
+        + _w_tc("法人或其他组织", span=5)
+        + _w_tc(style.total_word, vmerge="restart"),
+        _w_tc("", span=3, vmerge="continue")
+        + _w_tc("", vmerge="continue")
+        + "".join(_w_tc(h) for h in t3_header(style)[4:])
+        + _w_tc("", vmerge="continue"),
+    ]
     covered = [0, 0, 0]  # rows each label column is still merged down over
     for labels, cells in t3_label_cells(report, style):
         starts = {col: (text, rowspan, colspan) for col, text, rowspan, colspan in labels}
@@ -1096,23 +1316,32 @@ def docx_bytes(report: Report, style: Style, lines_before: list[str], lines_afte
         trs.append(tds + "".join(_w_tc(c) for c in cells))
     parts.append(_w_tbl(trs))
     parts.append(_w_p(SECTIONS[3]))
-    t4 = [_w_tc("行政复议", span=5) + _w_tc("行政诉讼", span=10),
-          "".join(_w_tc(h) for h in T4_HEADER[2:7]) + _w_tc("未经复议直接起诉", span=5) + _w_tc("复议后起诉", span=5),
-          "".join(_w_tc("") for _ in range(5)) + "".join(_w_tc(h) for h in T4_HEADER[9:]),
-          "".join(_w_tc(c) for c in t4_cells(report, style))]
+    t4 = [
+        _w_tc("行政复议", span=5) + _w_tc("行政诉讼", span=10),
+        "".join(_w_tc(h) for h in T4_HEADER[2:7]) + _w_tc("未经复议直接起诉", span=5) + _w_tc("复议后起诉", span=5),
+        "".join(_w_tc("") for _ in range(5)) + "".join(_w_tc(h) for h in T4_HEADER[9:]),
+        "".join(_w_tc(c) for c in t4_cells(report, style)),
+    ]
     parts.append(_w_tbl(t4))
     parts += [_w_p(t) for t in lines_after]
-    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_W_NS}">'
-                f"<w:body>{''.join(parts)}</w:body></w:document>")
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_W_NS}">'
+        f"<w:body>{''.join(parts)}</w:body></w:document>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS), ("word/document.xml", document)):
+        for name, data in (
+            ("[Content_Types].xml", _CONTENT_TYPES),
+            ("_rels/.rels", _RELS),
+            ("word/document.xml", document),
+        ):
             # A fixed timestamp: the same report gives the same bytes (and hash) on every run.
             z.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data)
     return out.getvalue()
 
 
 # ---------------------------------------------------------------- one file
+
 
 def _text_file(lines: list[str], style: Style) -> str:
     return ("\n\n" if style.blank_lines else "\n").join(lines) + "\n"
@@ -1130,12 +1359,16 @@ def render(report: Report, seed: int) -> tuple[bytes, str, str, str]:
     if report.is_template:
         lines = [title_of(report), *template_body()]
     elif not report.t3:  # free-form annual reports, work summaries, self-inspection reports
-        lines = [title_of(report), *prose(rng, report.agency.name, report.year, rng.randint(4, 10)),
-                 report.agency.name, signing_date(report)]
+        lines = [
+            title_of(report),
+            *prose(rng, report.agency.name, report.year, rng.randint(4, 10)),
+            report.agency.name,
+            signing_date(report),
+        ]
     elif form in ("pdf", "docx"):
         full = body_lines(report, rng, style, {}, rng.randint(50, 70))  # ~5 pages, as published
         split = full.index(SECTIONS[1])
-        before, after = full[:split], full[full.index(SECTIONS[4]):]
+        before, after = full[:split], full[full.index(SECTIONS[4]) :]
         maker = pdf_bytes if form == "pdf" else docx_bytes
         return maker(report, style, before, after), form, "", "simplified"
     elif form == "text_oneline":
@@ -1148,8 +1381,15 @@ def render(report: Report, seed: int) -> tuple[bytes, str, str, str]:
         elif form == "pdf_markdown":
             tables = pdf_markdown_tables(report, style, rng)
         else:
-            tables = text_tables(report, style, "text_cells" if form.startswith(("text_cells", "traditional_pinyin")) else
-                                 "text_glued" if form == "text_glued" else "text_rows")
+            tables = text_tables(
+                report,
+                style,
+                "text_cells"
+                if form.startswith(("text_cells", "traditional_pinyin"))
+                else "text_glued"
+                if form == "text_glued"
+                else "text_rows",
+            )
         lines = body_lines(report, rng, style, tables, rng.randint(2, 5))
     script, encoding = "simplified", "gb18030" if form.endswith("gb18030") else "utf-8"
     if form.startswith("html"):
@@ -1180,10 +1420,16 @@ def _cells(report: Report) -> dict[str, list[dict]]:
         return {"table2": [], "table3": [], "table4": []}
     return {
         "table2": [{"row": r, "column": c, "value": v} for (r, c), v in report.t2.items()],
-        "table3": [{"row": code, "column": col, "value": v}
-                   for code, values in report.t3.items() for col, v in zip(T3_COLUMNS, values)],
-        "table4": [{"group": g, "column": col, "value": v}
-                   for g, values in report.t4.items() for col, v in zip(T4_COLUMNS, values)],
+        "table3": [
+            {"row": code, "column": col, "value": v}
+            for code, values in report.t3.items()
+            for col, v in zip(T3_COLUMNS, values)
+        ],
+        "table4": [
+            {"group": g, "column": col, "value": v}
+            for g, values in report.t4.items()
+            for col, v in zip(T4_COLUMNS, values)
+        ],
     }
 
 
@@ -1211,6 +1457,7 @@ def write_report(report: Report, seed: int, landing: Path) -> dict:
 
 # ---------------------------------------------------------------- the corpus
 
+
 def plan(n: int, seed: int, agency_offset: int = 0) -> list[tuple[int, tuple[int, int], int]]:
     """(agency index, division combo, reports budget) until n reports are planned. An agency's
     report count depends only on the seed and its index, so planning needs no rendering."""
@@ -1235,8 +1482,9 @@ def _write_agencies(args: tuple[int, str, list[tuple[int, tuple[int, int], int]]
     return out
 
 
-def generate(out_dir: str | os.PathLike, n: int, seed: int, *, agency_offset: int = 0,
-             workers: int | None = None) -> Path:
+def generate(
+    out_dir: str | os.PathLike, n: int, seed: int, *, agency_offset: int = 0, workers: int | None = None
+) -> Path:
     """Write n reports under out_dir/landing/<year>/ and their ground truth to
     out_dir/ground_truth.jsonl (returned). `agency_offset` starts at another agency, so a second
     batch (a nightly delivery) has reports of agencies the first did not."""
@@ -1245,7 +1493,7 @@ def generate(out_dir: str | os.PathLike, n: int, seed: int, *, agency_offset: in
     for year in (*range(FIRST_YEAR, LATEST_YEAR + 1), "undated"):
         (landing / str(year)).mkdir(parents=True, exist_ok=True)
     tasks = plan(n, seed, agency_offset)
-    chunks = [(seed, str(landing), tasks[i:i + AGENCIES_PER_TASK]) for i in range(0, len(tasks), AGENCIES_PER_TASK)]
+    chunks = [(seed, str(landing), tasks[i : i + AGENCIES_PER_TASK]) for i in range(0, len(tasks), AGENCIES_PER_TASK)]
     truth_path = out / "ground_truth.jsonl"
     workers = workers or os.cpu_count() or 1
     with truth_path.open("w", encoding="utf-8") as truth:

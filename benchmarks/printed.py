@@ -7,12 +7,19 @@ from orchestration.parsing.codes, whose labels the parser matches, so that what 
 the parser against the printed form, not against itself; tests/parsing/test_codes.py holds the
 two to the same labels.
 """
+
 from __future__ import annotations
 
 from functools import cache
 
-APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution",
-              "public_interest_org", "legal_service_org", "other_org")
+APPLICANTS = (
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "public_interest_org",
+    "legal_service_org",
+    "other_org",
+)
 T3_COLUMNS = (*APPLICANTS, "total")
 T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
 T4_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
@@ -54,8 +61,17 @@ T3_MAJOR = "三、本年度办理结果"
 T3_NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
 # The header words of Table 3 in the order a dump lists them: the first header row, then the
 # five applicant kinds printed under 法人或其他组织.
-T3_HEADER = ("申请人情况", "自然人", "法人或其他组织", "总计",
-             "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+T3_HEADER = (
+    "申请人情况",
+    "自然人",
+    "法人或其他组织",
+    "总计",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+)
 
 
 def t3_rows(layout: str) -> tuple[tuple[str | None, str, str], ...]:
@@ -65,37 +81,83 @@ def t3_rows(layout: str) -> tuple[tuple[str | None, str, str], ...]:
 @cache
 def t3_outcomes(layout: str) -> tuple[str, ...]:
     """The outcome rows (七)总计 adds up, in printed order."""
-    return tuple(code for _, _, code in t3_rows(layout)
-                 if code not in ("new_received", "carried_over", "total_handled", "carried_forward"))
+    return tuple(
+        code
+        for _, _, code in t3_rows(layout)
+        if code not in ("new_received", "carried_over", "total_handled", "carried_forward")
+    )
 
 
 # Table 2 blocks: (item marker, [(header label, column code)], [(row label, row code)]).
 T2_BLOCKS = {
     "2021": (
-        ("第二十条第(一)项", (("本年制发件数", "issued"), ("本年废止件数", "abolished"), ("现行有效件数", "in_force")),
-         (("规章", "regulations"), ("行政规范性文件", "normative_documents"))),
+        (
+            "第二十条第(一)项",
+            (("本年制发件数", "issued"), ("本年废止件数", "abolished"), ("现行有效件数", "in_force")),
+            (("规章", "regulations"), ("行政规范性文件", "normative_documents")),
+        ),
         ("第二十条第(五)项", (("本年处理决定数量", "decisions"),), (("行政许可", "administrative_licensing"),)),
-        ("第二十条第(六)项", (("本年处理决定数量", "decisions"),),
-         (("行政处罚", "administrative_penalty"), ("行政强制", "administrative_coercion"))),
-        ("第二十条第(八)项", (("本年收费金额(单位:万元)", "amount_10k_yuan"),), (("行政事业性收费", "administrative_fees"),)),
+        (
+            "第二十条第(六)项",
+            (("本年处理决定数量", "decisions"),),
+            (("行政处罚", "administrative_penalty"), ("行政强制", "administrative_coercion")),
+        ),
+        (
+            "第二十条第(八)项",
+            (("本年收费金额(单位:万元)", "amount_10k_yuan"),),
+            (("行政事业性收费", "administrative_fees"),),
+        ),
     ),
     "2019": (
-        ("第二十条第(一)项", (("本年新制作数量", "newly_made"), ("本年新公开数量", "newly_published"),
-                             ("对外公开总数量", "published_total")),
-         (("规章", "regulations"), ("规范性文件", "normative_documents"))),
-        ("第二十条第(五)项", (("上一年项目数量", "previous_year_items"), ("本年增/减", "change"), ("处理决定数量", "decisions")),
-         (("行政许可", "administrative_licensing"), ("其他对外管理服务事项", "other_external_services"))),
-        ("第二十条第(六)项", (("上一年项目数量", "previous_year_items"), ("本年增/减", "change"), ("处理决定数量", "decisions")),
-         (("行政处罚", "administrative_penalty"), ("行政强制", "administrative_coercion"))),
-        ("第二十条第(八)项", (("上一年项目数量", "previous_year_items"), ("本年增/减", "change")),
-         (("行政事业性收费", "administrative_fees"),)),
-        ("第二十条第(九)项", (("采购项目数量", "procurement_items"), ("采购总金额", "procurement_amount")),
-         (("政府集中采购", "government_procurement"),)),
+        (
+            "第二十条第(一)项",
+            (
+                ("本年新制作数量", "newly_made"),
+                ("本年新公开数量", "newly_published"),
+                ("对外公开总数量", "published_total"),
+            ),
+            (("规章", "regulations"), ("规范性文件", "normative_documents")),
+        ),
+        (
+            "第二十条第(五)项",
+            (("上一年项目数量", "previous_year_items"), ("本年增/减", "change"), ("处理决定数量", "decisions")),
+            (("行政许可", "administrative_licensing"), ("其他对外管理服务事项", "other_external_services")),
+        ),
+        (
+            "第二十条第(六)项",
+            (("上一年项目数量", "previous_year_items"), ("本年增/减", "change"), ("处理决定数量", "decisions")),
+            (("行政处罚", "administrative_penalty"), ("行政强制", "administrative_coercion")),
+        ),
+        (
+            "第二十条第(八)项",
+            (("上一年项目数量", "previous_year_items"), ("本年增/减", "change")),
+            (("行政事业性收费", "administrative_fees"),),
+        ),
+        (
+            "第二十条第(九)项",
+            (("采购项目数量", "procurement_items"), ("采购总金额", "procurement_amount")),
+            (("政府集中采购", "government_procurement"),),
+        ),
     ),
 }
 # Table 4's header words in the order a dump lists them: the two top headings, the five columns
 # under 行政复议, the two kinds of 行政诉讼, then the five columns under each.
-T4_HEADER = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
-             "未经复议直接起诉", "复议后起诉") + ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 2
-SECTIONS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+T4_HEADER = (
+    "行政复议",
+    "行政诉讼",
+    "结果维持",
+    "结果纠正",
+    "其他结果",
+    "尚未审结",
+    "总计",
+    "未经复议直接起诉",
+    "复议后起诉",
+) + ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 2
+SECTIONS = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)

@@ -9,6 +9,7 @@ column rules across rows. A row is settled when one reading is left. This is the
 second reading of the real reports used (../shared/real-reports/REVIEW.md), and it is written
 here, apart from the parser, so that the truth never depends on the code it scores.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
@@ -38,7 +39,7 @@ def readings(tokens: Sequence[str], count: int) -> list[Reading] | None:
             found.append(tuple(acc))
             return len(found) <= READINGS_LIMIT
         token = tokens[t]
-        for end in ([pos + 1] if token[pos] == "0" else range(pos + 1, len(token) + 1)):
+        for end in [pos + 1] if token[pos] == "0" else range(pos + 1, len(token) + 1):
             acc.append(int(token[pos:end]))
             going = walk(t + 1, 0, acc) if end == len(token) else walk(t, end, acc)
             acc.pop()
@@ -51,7 +52,7 @@ def readings(tokens: Sequence[str], count: int) -> list[Reading] | None:
 
 def totals_hold(values: Sequence[int], width: int) -> bool:
     """Each group of `width` cells ends with the sum of the group's other cells."""
-    return all(sum(values[i:i + width - 1]) == values[i + width - 1] for i in range(0, len(values), width))
+    return all(sum(values[i : i + width - 1]) == values[i + width - 1] for i in range(0, len(values), width))
 
 
 def candidates(tokens: Sequence[str], count: int, width: int | None) -> list[Reading] | None:
@@ -63,8 +64,9 @@ def candidates(tokens: Sequence[str], count: int, width: int | None) -> list[Rea
     return [r for r in found if totals_hold(r, width)]
 
 
-def unsettled(rows: Mapping[str, list[Reading] | None],
-              joint_rule: Callable[[Mapping[str, Reading]], bool] | None) -> set[str]:
+def unsettled(
+    rows: Mapping[str, list[Reading] | None], joint_rule: Callable[[Mapping[str, Reading]], bool] | None
+) -> set[str]:
     """The rows a reader cannot settle. A row with one candidate is settled; the others are
     settled together when exactly one combination of their candidates satisfies `joint_rule`
     (Table 3's column rules; None when the truth breaks them, so they cannot be relied on)."""

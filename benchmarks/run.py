@@ -10,6 +10,7 @@ process tree (this process, the parse pool, dbt) as PSS, sampled from /proc. Res
 <workdir>/results.json and into BENCHMARKS.md between the "measured" markers (text outside them
 is kept, so the analysis written there survives a re-run).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,6 +43,7 @@ PACKAGES = ("dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "duckdb", "great
 
 # ---------------------------------------------------------------- memory of the process tree
 
+
 def _children() -> dict[int, list[int]]:
     tree: dict[int, list[int]] = defaultdict(list)
     for entry in os.listdir("/proc"):
@@ -51,7 +53,7 @@ def _children() -> dict[int, list[int]]:
                     stat = f.read()
             except OSError:
                 continue
-            ppid = int(stat[stat.rfind(b")") + 2:].split()[1])
+            ppid = int(stat[stat.rfind(b")") + 2 :].split()[1])
             tree[ppid].append(int(entry))
     return tree
 
@@ -109,34 +111,54 @@ def measured(rows: list[dict], stage: str, reports: int):
         started = time.perf_counter()
         yield
         seconds = time.perf_counter() - started
-    rows.append({"stage": stage, "seconds": round(seconds, 2), "reports": reports,
-                 "peak_mb": round(sampler.peak / 2**20)})
+    rows.append(
+        {"stage": stage, "seconds": round(seconds, 2), "reports": reports, "peak_mb": round(sampler.peak / 2**20)}
+    )
     print(f"  {stage:<28} {seconds:8.2f} s  {reports:>7} reports  peak {sampler.peak / 2**20:7.0f} MB", flush=True)
 
 
 # ---------------------------------------------------------------- the machine
 
+
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
     versions = {}
     for name in PACKAGES:
         try:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             versions[name] = "-"
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(mem_kb / 2**20, 1),
-            "python": platform.python_version(), "os": platform.platform(), "packages": versions}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(mem_kb / 2**20, 1),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "packages": versions,
+    }
 
 
 # ---------------------------------------------------------------- stages
 
+
 def _storage(base: Path, landing: Path) -> dict:
-    return {"landing_dir": str(landing), "raw_dir": str(base / "raw"),
-            "warehouse_path": str(base / "warehouse" / "warehouse.duckdb"),
-            "published_path": str(base / "published" / "warehouse.duckdb"), "gx_dir": str(base / "gx")}
+    return {
+        "landing_dir": str(landing),
+        "raw_dir": str(base / "raw"),
+        "warehouse_path": str(base / "warehouse" / "warehouse.duckdb"),
+        "published_path": str(base / "published" / "warehouse.duckdb"),
+        "gx_dir": str(base / "gx"),
+    }
 
 
 def dbt_build(warehouse: str, target: Path) -> None:
@@ -144,9 +166,24 @@ def dbt_build(warehouse: str, target: Path) -> None:
     dbt = Path(sys.executable).with_name("dbt")
     project = ROOT / "dbt_project"
     # Own target and log folders: the project's target/manifest.json is what Dagster loads.
-    subprocess.run([str(dbt), "build", "--project-dir", str(project), "--profiles-dir", str(project),
-                    "--target-path", str(target / "target"), "--log-path", str(target / "logs"), "--quiet"],
-                   env=env, check=False, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(dbt),
+            "build",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(target / "target"),
+            "--log-path",
+            str(target / "logs"),
+            "--quiet",
+        ],
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def stages(base: Path, landing: Path, truth_path: Path, n: int, score_parse: bool) -> tuple[list[dict], dict | None]:
@@ -176,8 +213,13 @@ def stages(base: Path, landing: Path, truth_path: Path, n: int, score_parse: boo
         with duck.connect(s["warehouse_path"], read_only=True) as con:
             loaded = read_back(con)
         acc = score((t, loaded[Path(t["file"]).name]) for t in read_truth(truth_path) if Path(t["file"]).name in loaded)
-        accuracy = {"summary": acc.summary(), "t3_share": acc.t3_share, "worst": acc.worst(10),
-                    "by_form": {form: asdict(s) for form, s in acc.by_form.items()}, "form_table": acc.form_table()}
+        accuracy = {
+            "summary": acc.summary(),
+            "t3_share": acc.t3_share,
+            "worst": acc.worst(10),
+            "by_form": {form: asdict(s) for form, s in acc.by_form.items()},
+            "form_table": acc.form_table(),
+        }
         print("  accuracy:", acc.summary(), *acc.form_table(), sep="\n    ", flush=True)
     with measured(rows, "dbt build", n):
         dbt_build(s["warehouse_path"], base / "dbt")
@@ -206,14 +248,22 @@ def job_run(storage: dict, home: Path, label: str, reports: int) -> list[dict]:
     does), on one persistent instance; per-stage times from the run's step events."""
     rows: list[dict] = []
     with measured(rows, f"{label}: whole job", reports):
-        done = subprocess.run([sys.executable, "-m", "benchmarks.run", "--job", json.dumps(storage)],
-                              env={**os.environ, "DAGSTER_HOME": str(home)}, capture_output=True, text=True)
-    outcome = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else {"success": False, "steps": {}}
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.run", "--job", json.dumps(storage)],
+            env={**os.environ, "DAGSTER_HOME": str(home)},
+            capture_output=True,
+            text=True,
+        )
+    outcome = (
+        json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else {"success": False, "steps": {}}
+    )
     if done.returncode != 0:
         print(done.stderr[-3000:], file=sys.stderr)
     rows[-1]["success"] = outcome["success"]
     for group, seconds in outcome["steps"].items():
-        rows.append({"stage": f"{label}: {group} (step)", "seconds": round(seconds, 2), "reports": reports, "peak_mb": None})
+        rows.append(
+            {"stage": f"{label}: {group} (step)", "seconds": round(seconds, 2), "reports": reports, "peak_mb": None}
+        )
     return rows
 
 
@@ -225,9 +275,14 @@ def execute_job(storage: dict) -> dict:
 
     job = defs.resolve_job_def("govreports_pipeline")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(run_config={"resources": {"storage": {"config": storage}},
-                                                    "loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-                                        instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            run_config={
+                "resources": {"storage": {"config": storage}},
+                "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+            },
+            instance=instance,
+            raise_on_error=False,
+        )
         started: dict[str, float] = {}
         spent: dict[str, float] = defaultdict(float)
         for entry in instance.all_logs(result.run_id):
@@ -268,7 +323,7 @@ def parse_rates(landing: Path, truth_path: Path, per_form: int = 200) -> list[di
             by_form[t["form"]].append(t["file"])
     rows = []
     for form, files in sorted(by_form.items()):
-        files = files if form.startswith("text/HTML") else files[:2 * per_form]
+        files = files if form.startswith("text/HTML") else files[: 2 * per_form]
         for f in files[1::2]:
             parse_file(landing / f)
         files = files[::2]
@@ -281,8 +336,15 @@ def parse_rates(landing: Path, truth_path: Path, per_form: int = 200) -> list[di
             import pypdfium2
 
             pages = sum(len(pypdfium2.PdfDocument(str(landing / f))) for f in files)
-        rows.append({"format": form, "files": len(files), "seconds": round(seconds, 2),
-                     "per_s_per_core": round(len(files) / seconds, 1), "pages": pages})
+        rows.append(
+            {
+                "format": form,
+                "files": len(files),
+                "seconds": round(seconds, 2),
+                "per_s_per_core": round(len(files) / seconds, 1),
+                "pages": pages,
+            }
+        )
         print(f"  parse rate {form:<30} {len(files) / seconds:8.1f} reports/s/core ({len(files)} files)", flush=True)
     return rows
 
@@ -307,8 +369,16 @@ def fresh_corpus(base: Path, n: int, seed: int, reuse: bool, rows: list[dict]) -
     return truth
 
 
-def size_run(n: int, workdir: Path, seed: int, do_stages: bool, nightly: bool, accuracy_max: int, rates: bool,
-             reuse_corpus: bool = False) -> dict:
+def size_run(
+    n: int,
+    workdir: Path,
+    seed: int,
+    do_stages: bool,
+    nightly: bool,
+    accuracy_max: int,
+    rates: bool,
+    reuse_corpus: bool = False,
+) -> dict:
     base = workdir / str(n)
     out: dict = {"size": n, "rows": []}
     print(f"== {n} reports", flush=True)
@@ -333,31 +403,55 @@ def size_run(n: int, workdir: Path, seed: int, do_stages: bool, nightly: bool, a
 
 # ---------------------------------------------------------------- BENCHMARKS.md
 
+
 def _rate(row: dict) -> str:
     return f"{row['reports'] / row['seconds']:,.0f}" if row["reports"] and row["seconds"] else "-"
 
 
 def markdown(results: dict) -> str:
     m = results["machine"]
-    lines = [START, "", f"Measured {results['date']} with `python -m benchmarks.run {results['arguments']}`"
-             f" at parser version `{results['parser_version']}`.", "",
-             f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; Python {m['python']}; {m['os']}.  ",
-             "Packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + ".", ""]
+    lines = [
+        START,
+        "",
+        f"Measured {results['date']} with `python -m benchmarks.run {results['arguments']}`"
+        f" at parser version `{results['parser_version']}`.",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; Python {m['python']}; {m['os']}.  ",
+        "Packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + ".",
+        "",
+    ]
     for size in results["runs"]:
-        lines += [f"### {size['size']:,} reports", "", "| stage | seconds | reports/s | peak memory (MB, PSS of the process tree) |",
-                  "|---|---:|---:|---:|"]
+        lines += [
+            f"### {size['size']:,} reports",
+            "",
+            "| stage | seconds | reports/s | peak memory (MB, PSS of the process tree) |",
+            "|---|---:|---:|---:|",
+        ]
         for row in size["rows"]:
             ok = "" if row.get("success", True) else " (run FAILED)"
-            lines.append(f"| {row['stage']}{ok} | {row['seconds']:.2f} | {_rate(row)} | {row['peak_mb'] if row['peak_mb'] is not None else '-'} |")
+            peak = "-" if row["peak_mb"] is None else row["peak_mb"]
+            lines.append(f"| {row['stage']}{ok} | {row['seconds']:.2f} | {_rate(row)} | {peak} |")
         if size.get("accuracy"):
-            lines += ["", f"Parser accuracy on this corpus: {size['accuracy']['summary']}. Table 3 by form "
-                      "(\"+typos\": labels misprinted), the worst read first:", "", *size["accuracy"]["form_table"]]
+            lines += [
+                "",
+                f"Parser accuracy on this corpus: {size['accuracy']['summary']}. Table 3 by form "
+                '("+typos": labels misprinted), the worst read first:',
+                "",
+                *size["accuracy"]["form_table"],
+            ]
         if size.get("parse_rates"):
-            lines += ["", "Single-process parse rate of a warm worker, per form of the annual reports with "
-                      "tables and for the text/HTML mix as generated:", "",
-                      "| form | files | seconds | reports/s/core | pages |", "|---|---:|---:|---:|---:|"]
-            lines += [f"| {r['format']} | {r['files']} | {r['seconds']:.2f} | {r['per_s_per_core']} | {r['pages'] or '-'} |"
-                      for r in size["parse_rates"]]
+            lines += [
+                "",
+                "Single-process parse rate of a warm worker, per form of the annual reports with "
+                "tables and for the text/HTML mix as generated:",
+                "",
+                "| form | files | seconds | reports/s/core | pages |",
+                "|---|---:|---:|---:|---:|",
+            ]
+            lines += [
+                f"| {r['format']} | {r['files']} | {r['seconds']:.2f} | {r['per_s_per_core']} | {r['pages'] or '-'} |"
+                for r in size["parse_rates"]
+            ]
         lines.append("")
     lines.append(END)
     return "\n".join(lines)
@@ -376,18 +470,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "govreports-bench")
-    parser.add_argument("--stages-max", type=int, default=10**9,
-                        help="time the stages one by one only up to this size (the job run always runs)")
+    parser.add_argument(
+        "--stages-max",
+        type=int,
+        default=10**9,
+        help="time the stages one by one only up to this size (the job run always runs)",
+    )
     parser.add_argument("--accuracy-max", type=int, default=10000, help="score the parser up to this size")
     parser.add_argument("--report", type=Path, default=REPORT)
-    parser.add_argument("--nightly-on", type=int, default=None,
-                        help="size whose warehouse gets the nightly scenarios (default: the largest)")
-    parser.add_argument("--reuse-corpus", action="store_true",
-                        help="keep a corpus of the same size and seed from an earlier run instead of generating it")
+    parser.add_argument(
+        "--nightly-on",
+        type=int,
+        default=None,
+        help="size whose warehouse gets the nightly scenarios (default: the largest)",
+    )
+    parser.add_argument(
+        "--reuse-corpus",
+        action="store_true",
+        help="keep a corpus of the same size and seed from an earlier run instead of generating it",
+    )
     parser.add_argument("--job", help=argparse.SUPPRESS)  # internal: one job run, storage as JSON
-    parser.add_argument("--parse-rates", type=Path, metavar="CORPUS",
-                        help="only print the warm single-process parse rates on a generated corpus folder "
-                        "(landing/ and ground_truth.jsonl); with PYTHONPATH=<other checkout> it times that parser")
+    parser.add_argument(
+        "--parse-rates",
+        type=Path,
+        metavar="CORPUS",
+        help="only print the warm single-process parse rates on a generated corpus folder "
+        "(landing/ and ground_truth.jsonl); with PYTHONPATH=<other checkout> it times that parser",
+    )
     args = parser.parse_args(argv)
     if args.parse_rates:
         parse_rates(args.parse_rates / "landing", args.parse_rates / "ground_truth.jsonl")
@@ -399,14 +508,29 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from orchestration.parsing import PARSER_VERSION
 
-    results = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "sizes": args.sizes, "machine": machine(),
-               "arguments": " ".join(argv if argv is not None else sys.argv[1:]),
-               "parser_version": PARSER_VERSION, "runs": []}
+    results = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "sizes": args.sizes,
+        "machine": machine(),
+        "arguments": " ".join(argv if argv is not None else sys.argv[1:]),
+        "parser_version": PARSER_VERSION,
+        "runs": [],
+    }
     args.workdir.mkdir(parents=True, exist_ok=True)
     nightly_on = args.nightly_on or max(args.sizes)
     for n in sorted(args.sizes):
-        results["runs"].append(size_run(n, args.workdir, args.seed, n <= args.stages_max, n == nightly_on,
-                                        args.accuracy_max, rates=n == min(args.sizes), reuse_corpus=args.reuse_corpus))
+        results["runs"].append(
+            size_run(
+                n,
+                args.workdir,
+                args.seed,
+                n <= args.stages_max,
+                n == nightly_on,
+                args.accuracy_max,
+                rates=n == min(args.sizes),
+                reuse_corpus=args.reuse_corpus,
+            )
+        )
         (args.workdir / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
         write_report(results, args.report)
     return 0

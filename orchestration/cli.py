@@ -1,5 +1,6 @@
 """The `govreports` command. Each subcommand is a function `_cmd_<name>(args) -> int` registered in
 `_build_parser`; nothing here imports Dagster, so `govreports parse` starts fast."""
+
 from __future__ import annotations
 
 import argparse
@@ -43,7 +44,9 @@ def _build_parser() -> argparse.ArgumentParser:
     parse.set_defaults(run=_cmd_parse)
 
     generate = commands.add_parser(
-        "generate", help="write the dbt files made from the Python declarations: the seeds of codes, the staging sources")
+        "generate",
+        help="write the dbt files made from the Python declarations: the seeds of codes, the staging sources",
+    )
     generate.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is out of date")
     generate.set_defaults(run=_cmd_generate)
     return parser

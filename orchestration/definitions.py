@@ -1,4 +1,5 @@
 """The one Definitions object of the code location (workspace.yaml loads this module)."""
+
 import sys
 from pathlib import Path
 
@@ -23,7 +24,9 @@ defs = dg.Definitions(
     # process they share imports (GX alone takes ~3 s) instead of paying them per step.
     executor=dg.in_process_executor,
     resources={
-        "storage": PipelineStorage(),
+        # The paths as the environment gives them when the code location loads, passed explicitly
+        # so the launchpad shows them (PipelineStorage() alone would resolve the same, unshown).
+        "storage": PipelineStorage.from_environment(),
         # The venv's dbt, whether or not the venv is on PATH.
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))),
     },

@@ -2,6 +2,7 @@
 
 Runs are recorded in the Dagster instance at $DAGSTER_HOME, so they show in `make dev`'s UI.
 """
+
 from __future__ import annotations
 
 import sys
@@ -32,23 +33,33 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: str, instance: dg.Da
             lines.append(f"  marts.{table:<30} {duck.row_count(con, f'marts.{table}'):>8}")
     rebuilt = any(m.asset_key.path[0] == "marts" for m in result.get_asset_materialization_events())
     if not rebuilt:
-        lines.append("  (nothing changed since the last build: dbt and the publish step did not run; the dbt tests' "
-                     "last results are carried forward, the GX suites evaluated again)")
+        lines.append(
+            "  (nothing changed since the last build: dbt and the publish step did not run; the dbt tests' "
+            "last results are carried forward, the GX suites evaluated again)"
+        )
     evaluated = {e.asset_check_key: e for e in result.get_asset_check_evaluations()}
     standing = standing_evaluations(instance, result.job_def, set(evaluated)) if instance else {}
     everything = {**standing, **evaluated}
     failed = sorted((e for e in everything.values() if not e.passed), key=lambda e: e.asset_check_key.to_user_string())
-    lines.append(f"Checks: {len(everything) - len(failed)} passed, {len(failed)} failed"
-                 + (f" ({len(standing)} not run now: their last result stands)" if standing else ""))
+    lines.append(
+        f"Checks: {len(everything) - len(failed)} passed, {len(failed)} failed"
+        + (f" ({len(standing)} not run now: their last result stands)" if standing else "")
+    )
     for e in failed:
-        since = (" (standing)" if e.asset_check_key in standing
-                 else " (carried forward)" if CARRIED_FROM in e.metadata else "")
+        since = (
+            " (standing)"
+            if e.asset_check_key in standing
+            else " (carried forward)"
+            if CARRIED_FROM in e.metadata
+            else ""
+        )
         lines.append(f"  FAILED [{e.severity.value}] {e.asset_key.to_user_string()} :: {e.check_name}{since}")
     return "\n".join(lines)
 
 
-def standing_evaluations(instance: dg.DagsterInstance, job: dg.JobDefinition,
-                         evaluated: set[dg.AssetCheckKey]) -> dict[dg.AssetCheckKey, dg.AssetCheckEvaluation]:
+def standing_evaluations(
+    instance: dg.DagsterInstance, job: dg.JobDefinition, evaluated: set[dg.AssetCheckKey]
+) -> dict[dg.AssetCheckKey, dg.AssetCheckEvaluation]:
     """The last completed result of each of the job's checks this run did not evaluate (a run
     stopped by a blocking check never reaches the checks downstream of it): a finding stays a
     finding until the data changes."""

@@ -2,6 +2,7 @@
 
 Defaults sit under the project's data/ folder so `make run` works from a fresh clone.
 """
+
 from __future__ import annotations
 
 import os

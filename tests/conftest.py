@@ -18,8 +18,13 @@ def pytest_configure(config):
     manifest = ROOT / "dbt_project" / "target" / "manifest.json"
     if not manifest.exists():
         subprocess.run(
-            [Path(sys.executable).with_name("dagster-dbt"), "project", "prepare-and-package",
-             "--file", str(ROOT / "orchestration" / "defs" / "project.py")],
+            [
+                Path(sys.executable).with_name("dagster-dbt"),
+                "project",
+                "prepare-and-package",
+                "--file",
+                str(ROOT / "orchestration" / "defs" / "project.py"),
+            ],
             check=True,
             cwd=ROOT,
         )

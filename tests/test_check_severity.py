@@ -1,4 +1,5 @@
 """A report that breaks its own arithmetic is a finding; a broken pipeline invariant stops publishing."""
+
 import dagster as dg
 import duckdb
 import pytest
@@ -53,13 +54,14 @@ def test_a_finding_is_a_warn_check_with_the_numbers_and_the_run_goes_on(runs):
     assert not balance.passed and balance.severity == dg.AssetCheckSeverity.WARN
     failing = balance.metadata["failing_rows"].value
     assert [(row["scopes_broken"], row["broken_scopes"]) for row in failing] == [
-        (1, "natural_person: new_received 3 + carried_over 0 = 3 ≠ total_handled 0 + carried_forward 0 = 0")]
+        (1, "natural_person: new_received 3 + carried_over 0 = 3 ≠ total_handled 0 + carried_forward 0 = 0")
+    ]
     assert result.success
     assert dg.AssetKey("published_warehouse") in _materialized(result)
     wh = runs["storage"]["warehouse_path"]
-    assert query(wh, "select scope, lhs, rhs from marts.report_quality where rule = 'table3_balance' and status = 'fail'") == [
-        ("natural_person", 3.0, 0.0)
-    ]
+    assert query(
+        wh, "select scope, lhs, rhs from marts.report_quality where rule = 'table3_balance' and status = 'fail'"
+    ) == [("natural_person", 3.0, 0.0)]
     assert query(wh, "select quality_status from marts.dim_report") == [("inconsistent",)]
 
 

@@ -1,4 +1,5 @@
 """The Dagster code location as a person sees it in the UI: assets, checks, schedule, sensor."""
+
 import os
 
 import dagster as dg
@@ -31,9 +32,17 @@ def test_the_graph_is_one_lineage_from_raw_files_to_the_published_copy():
     # dbt sources resolve to the Python assets, so staging models hang below them
     assert key("parsed_table3_cells") in graph.get(key(["staging", "stg_parsed__table3_cells"])).parent_keys
     marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
-    assert {"dim_report", "dim_agency", "fct_application_outcomes", "fct_review_litigation",
-            "fct_proactive_disclosure", "fct_narrative_metrics", "agency_year_metrics",
-            "region_year_metrics", "report_quality"} <= {k.path[-1] for k in marts}
+    assert {
+        "dim_report",
+        "dim_agency",
+        "fct_application_outcomes",
+        "fct_review_litigation",
+        "fct_proactive_disclosure",
+        "fct_narrative_metrics",
+        "agency_year_metrics",
+        "region_year_metrics",
+        "report_quality",
+    } <= {k.path[-1] for k in marts}
     assert marts <= graph.get(key("published_warehouse")).parent_keys
 
 

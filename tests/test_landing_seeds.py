@@ -1,5 +1,6 @@
 """The seed documents ship under tests/, apart from the landing folder, and `make run` copies
 them into the landing folder without touching what is already there."""
+
 import subprocess
 from pathlib import Path
 
@@ -17,8 +18,12 @@ def test_the_tests_read_the_seeds_outside_the_landing_folder():
 
 
 def _seed_landing(landing: Path) -> None:
-    subprocess.run(["make", "--no-print-directory", "-s", "seed-landing", f"LANDING={landing}"],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        ["make", "--no-print-directory", "-s", "seed-landing", f"LANDING={landing}"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_seeding_copies_the_missing_seeds_and_leaves_every_landed_file_alone(tmp_path):
@@ -36,4 +41,3 @@ def test_seeding_copies_the_missing_seeds_and_leaves_every_landed_file_alone(tmp
     assert seed_004.read_bytes() == (SEEDS / seed_004.name).read_bytes()
     assert (landing / "dropped.txt").read_bytes() == "用户放入的报告".encode()
     assert {p.name for p in landing.iterdir()} == {p.name for p in SEEDS.iterdir()} | {"dropped.txt"}
-

@@ -1,6 +1,7 @@
 """A run with nothing new rebuilds nothing, and the Dagster UI still shows every check as it
 stands: a finding stays a failed WARN check, not "Skipped". The dbt tests' results are carried
 forward from the run that evaluated them (and say so); the GX suites are evaluated again."""
+
 import asyncio
 
 import dagster as dg
@@ -110,13 +111,16 @@ def test_after_a_run_with_nothing_new_the_ui_shows_every_check_as_it_stands(scen
     expected = scenario["on_dbt_assets"] if run == "noop_dbt" else set(shown[run])
     assert {key for key, row in shown[run].items() if row[2] == run_id} == expected
 
+
 def test_a_carried_forward_dbt_result_says_where_it_comes_from(scenario):
     from orchestration.defs.dbt_assets import CARRIED_FROM
 
     runs, [finding, *_] = scenario["runs"], sorted(dbt_findings(scenario["shown"]["build"]))
     [built] = [e for e in runs["build"].get_asset_check_evaluations() if e.asset_check_key.to_user_string() == finding]
     for run in ("noop", "noop_dbt"):
-        [carried] = [e for e in runs[run].get_asset_check_evaluations() if e.asset_check_key.to_user_string() == finding]
+        [carried] = [
+            e for e in runs[run].get_asset_check_evaluations() if e.asset_check_key.to_user_string() == finding
+        ]
         assert (carried.passed, carried.severity) == (False, dg.AssetCheckSeverity.WARN)
         # Carried forward twice, it still points at the build that evaluated it.
         assert carried.metadata[CARRIED_FROM].value == runs["build"].run_id
@@ -128,8 +132,10 @@ def test_the_gx_suites_are_evaluated_again(scenario):
     from orchestration.defs.dbt_assets import CARRIED_FROM
 
     runs = scenario["runs"]
-    [built], [again] = ([e for e in runs[run].get_asset_check_evaluations()
-                         if e.asset_check_key.to_user_string() == GX_FINDING] for run in ("build", "noop"))
+    [built], [again] = (
+        [e for e in runs[run].get_asset_check_evaluations() if e.asset_check_key.to_user_string() == GX_FINDING]
+        for run in ("build", "noop")
+    )
     assert CARRIED_FROM not in again.metadata and "evaluated_by" in again.metadata
     assert again.target_materialization_data.run_id == runs["build"].run_id  # the tables it evaluated
     assert again.metadata["failing_rows"] == built.metadata["failing_rows"]

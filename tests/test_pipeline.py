@@ -1,4 +1,5 @@
 """The whole graph, materialized in process on a temporary landing folder holding the seeds."""
+
 import hashlib
 import re
 import shutil
@@ -41,7 +42,12 @@ def query(path, sql, params=None):
 
 
 def marts_snapshot(path):
-    tables = [t for (t,) in query(path, "select table_name from information_schema.tables where table_schema='marts' order by 1")]
+    tables = [
+        t
+        for (t,) in query(
+            path, "select table_name from information_schema.tables where table_schema='marts' order by 1"
+        )
+    ]
     return {t: sorted(map(repr, query(path, f"select * from marts.{t}"))) for t in tables}
 
 
@@ -72,9 +78,16 @@ def pipeline(tmp_path_factory):
         rebuild = run_pipeline(storage, instance, full_rebuild=True)
         reader_rows = reader.execute("select count(*) from marts.dim_report").fetchone()[0]
         reader.close()
-        yield {"first": first, "second": second, "rebuild": rebuild, "snapshot": snapshot,
-               "storage": storage, "reader_rows": reader_rows, "instance": instance,
-               "standing_after_second": standing_after(second, instance)}
+        yield {
+            "first": first,
+            "second": second,
+            "rebuild": rebuild,
+            "snapshot": snapshot,
+            "storage": storage,
+            "reader_rows": reader_rows,
+            "instance": instance,
+            "standing_after_second": standing_after(second, instance),
+        }
 
 
 def standing_after(result, instance) -> dict:
@@ -95,9 +108,16 @@ def test_the_whole_graph_materializes(pipeline):
     first = pipeline["first"]
     assert first.success
     keys = {m.asset_key.to_user_string() for m in first.get_asset_materialization_events()}
-    assert {"raw_report_files", "parsed_reports", "parsed_table3_cells", "quarantined_files",
-            "marts/dim_report", "marts/fct_application_outcomes", "marts/report_quality",
-            "published_warehouse"} <= keys
+    assert {
+        "raw_report_files",
+        "parsed_reports",
+        "parsed_table3_cells",
+        "quarantined_files",
+        "marts/dim_report",
+        "marts/fct_application_outcomes",
+        "marts/report_quality",
+        "published_warehouse",
+    } <= keys
 
 
 def test_seed_002_is_a_2021_layout_annual_report_whose_zero_table_balances(pipeline):
@@ -108,21 +128,34 @@ def test_seed_002_is_a_2021_layout_annual_report_whose_zero_table_balances(pipel
     cells = query(wh, "select row_code, column_code, value from parsed.table3_cells where sha256 = ?", [sha])
     assert len(cells) == 25 * 7 and {v for _, _, v in cells} == {0}
     assert len({(r, c) for r, c, _ in cells}) == 175
-    balance = query(wh, "select scope, status from marts.report_quality where report_id = ? and rule = 'table3_balance'", [sha])
+    balance = query(
+        wh, "select scope, status from marts.report_quality where report_id = ? and rule = 'table3_balance'", [sha]
+    )
     assert len(balance) == 7 and {s for _, s in balance} == {"pass"}
 
 
 def test_seed_004_is_a_freeform_2018_report_with_narrative_numbers(pipeline):
     wh, sha = pipeline["storage"]["warehouse_path"], seed("004")
-    [(doc_type, layout, year, agency)] = query(wh, "select doc_type, layout, report_year, agency from parsed.reports where sha256 = ?", [sha])
+    [(doc_type, layout, year, agency)] = query(
+        wh, "select doc_type, layout, report_year, agency from parsed.reports where sha256 = ?", [sha]
+    )
     assert (doc_type, layout, year) == ("annual_report", "freeform", 2018) and "新陶街道" in agency
-    metrics = dict(query(wh, "select metric_name, value from parsed.narrative_metrics where sha256 = ? and metric_name like 'complaints%'", [sha]))
+    metrics = dict(
+        query(
+            wh,
+            "select metric_name, value from parsed.narrative_metrics"
+            " where sha256 = ? and metric_name like 'complaints%'",
+            [sha],
+        )
+    )
     assert metrics == {"complaints_received": 45, "complaints_answered": 45}
 
 
 def test_seed_001_is_read_as_simplified_text_without_pinyin(pipeline):
     wh, sha = pipeline["storage"]["warehouse_path"], seed("001")
-    [(script, title, agency, repairs)] = query(wh, "select script, title, agency, repairs from parsed.reports where sha256 = ?", [sha])
+    [(script, title, agency, repairs)] = query(
+        wh, "select script, title, agency, repairs from parsed.reports where sha256 = ?", [sha]
+    )
     assert script == "traditional"
     assert {"pinyin_annotations_removed", "converted_to_simplified"} <= set(repairs)
     assert "宣州区" in agency and "經" not in title and "政务公开" in title
@@ -144,9 +177,12 @@ def test_an_unreadable_file_is_quarantined_with_its_reason_and_kept(pipeline):
     assert name == "broken.pdf" and reason
     assert Path(raw_path).read_bytes() == BROKEN and sha in raw_path
     # every landed file is accounted for: parsed or quarantined
-    assert query(wh, """select count(*) from ingest.report_files f
+    assert query(
+        wh,
+        """select count(*) from ingest.report_files f
                         where f.sha256 not in (select sha256 from parsed.reports)
-                          and f.sha256 not in (select sha256 from ingest.quarantined_files)""") == [(0,)]
+                          and f.sha256 not in (select sha256 from ingest.quarantined_files)""",
+    ) == [(0,)]
     assert query(wh, "select count(*) from ingest.report_files") == [(6,)]
 
 
@@ -165,8 +201,13 @@ def test_a_second_run_processes_nothing_again_and_leaves_the_warehouse_the_same(
 def test_a_run_with_nothing_new_reports_every_check_as_it_stands(pipeline):
     # The run rebuilt nothing, yet reports every check, the same as the first run (dbt tests carried
     # forward, GX suites evaluated again; tests/test_noop_runs.py shows them as the UI does).
-    first, second = ({e.asset_check_key.to_user_string(): (e.passed, e.severity.value)
-                      for e in pipeline[run].get_asset_check_evaluations()} for run in ("first", "second"))
+    first, second = (
+        {
+            e.asset_check_key.to_user_string(): (e.passed, e.severity.value)
+            for e in pipeline[run].get_asset_check_evaluations()
+        }
+        for run in ("first", "second")
+    )
     assert second == first
     assert pipeline["standing_after_second"] == first
     from orchestration.run import summarize

@@ -1,5 +1,6 @@
 """Materializing part of the graph, as a data engineer does from the Dagster UI: a subset of the
 dbt assets builds what was selected, and never makes a later full run skip what it did not build."""
+
 import shutil
 from pathlib import Path
 
@@ -11,8 +12,16 @@ from tests.test_pipeline import query, run_pipeline, storage_in
 
 NEW_REPORT = Path(__file__).parent / "fixtures" / "real_reports" / "raw" / "002.txt"
 INGEST = [dg.AssetKey("raw_report_files")] + [
-    dg.AssetKey(k) for k in ("parsed_reports", "parsed_table2_cells", "parsed_table3_cells", "parsed_table4_cells",
-                             "parsed_narrative_metrics", "parsed_report_checks", "quarantined_files")
+    dg.AssetKey(k)
+    for k in (
+        "parsed_reports",
+        "parsed_table2_cells",
+        "parsed_table3_cells",
+        "parsed_table4_cells",
+        "parsed_narrative_metrics",
+        "parsed_report_checks",
+        "quarantined_files",
+    )
 ]
 
 
@@ -61,11 +70,16 @@ def test_a_mart_built_alone_does_not_make_the_next_full_run_skip(scenario):
     assert materialized(runs["dim_agency"]) == {"marts/dim_agency"}
     # The subset built dim_agency from the new staging rows but not the rest: the full run builds
     # every model and republishes, so the served warehouse holds every parsed report.
-    assert {"marts/dim_report", "marts/fct_application_outcomes", "published_warehouse"} <= materialized(runs["next_full"])
+    assert {"marts/dim_report", "marts/fct_application_outcomes", "published_warehouse"} <= materialized(
+        runs["next_full"]
+    )
     parsed = query(storage["warehouse_path"], "select count(*) from parsed.reports")
     assert parsed == [(6,)]
     assert query(storage["published_path"], "select count(*) from marts.dim_report") == parsed
-    cells = query(storage["published_path"], """select count(*) from marts.fct_application_outcomes f
+    cells = query(
+        storage["published_path"],
+        """select count(*) from marts.fct_application_outcomes f
                                                 join marts.dim_report r using (report_id)
-                                                where r.file_name = 'pingtan_scj_2023.txt'""")
+                                                where r.file_name = 'pingtan_scj_2023.txt'""",
+    )
     assert cells == [(175,)]

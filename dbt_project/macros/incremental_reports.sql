@@ -21,27 +21,27 @@
 
 
 {% macro delete_stale_report_rows(reports) -%}
-{#- After an incremental build, drop rows left from an earlier parse of a report: a re-parse
-    that reads no rows for this model has none to replace the old ones with. -#}
-{%- if is_incremental() -%}
-delete from {{ this }} as built
-where not exists (
-    select 1
-    from {{ reports }} as reports
-    where reports.report_id = built.report_id
-        and reports.parsed_at = built.parsed_at
-)
-{%- endif -%}
+    {#- After an incremental build, drop rows left from an earlier parse of a report: a re-parse
+        that reads no rows for this model has none to replace the old ones with. -#}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as built
+        where not exists (
+            select 1
+            from {{ reports }} as reports
+            where reports.report_id = built.report_id
+                and reports.parsed_at = built.parsed_at
+        )
+    {%- endif -%}
 {%- endmacro %}
 
 
 {% macro report_incremental_config(reports) -%}
-{#- Config shared by the models built per report: rows are replaced report by report. -#}
-{{ config(
-    materialized="incremental",
-    incremental_strategy="delete+insert",
-    unique_key="report_id",
-    on_schema_change="fail",
-    post_hook=["{{ delete_stale_report_rows(" ~ reports ~ ") }}"],
-) }}
+    {#- Config shared by the models built per report: rows are replaced report by report. -#}
+    {{ config(
+        materialized="incremental",
+        incremental_strategy="delete+insert",
+        unique_key="report_id",
+        on_schema_change="fail",
+        post_hook=["{{ delete_stale_report_rows(" ~ reports ~ ") }}"],
+    ) }}
 {%- endmacro %}

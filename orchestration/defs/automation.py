@@ -33,8 +33,11 @@ def _landing_state(landing_dir: Path) -> dict:
     digest = hashlib.sha256()
     for f in files:
         digest.update(f"{f.path}\0{f.size_bytes}\0{f.mtime_ns}\n".encode())
-    return {"digest": digest.hexdigest(), "newest_mtime_ns": max((f.mtime_ns for f in files), default=0),
-            "files": files}
+    return {
+        "digest": digest.hexdigest(),
+        "newest_mtime_ns": max((f.mtime_ns for f in files), default=0),
+        "files": files,
+    }
 
 
 @dg.sensor(job=pipeline_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)

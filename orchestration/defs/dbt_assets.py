@@ -1,9 +1,10 @@
 """The dbt project as Dagster assets: one graph with the Python assets through the dbt sources."""
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
@@ -21,6 +22,21 @@ from orchestration.defs.project import dbt_project
 from orchestration.defs.quality_checks import SUITES, evaluate
 from orchestration.defs.resources import PipelineStorage
 from orchestration.warehouse import build_state, duck
+
+
+@contextlib.contextmanager
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """os.environ with `values` set inside the block, and as it was before after it."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 class GovreportsTranslator(DagsterDbtTranslator):
@@ -69,7 +85,6 @@ def _with_row_counts(events: list, warehouse: str) -> list:
     return counted
 
 
-CODE_CHECKSUM = build_state.code_checksum(dbt_project.manifest_path)
 # Metadata of a check result carried forward: the run whose evaluation it repeats.
 CARRIED_FROM = "carried_forward_from_run"
 
@@ -79,8 +94,11 @@ def _last_results(context: dg.AssetExecutionContext) -> dict[dg.AssetCheckKey, A
     summaries = context.instance.event_log_storage.get_asset_check_summary_records(
         list(context.selected_asset_check_keys)
     )
-    return {key: s.last_completed_check_execution_record for key, s in summaries.items()
-            if s.last_completed_check_execution_record}
+    return {
+        key: s.last_completed_check_execution_record
+        for key, s in summaries.items()
+        if s.last_completed_check_execution_record
+    }
 
 
 def _carried_forward(record: AssetCheckExecutionRecord) -> dg.AssetCheckResult:
@@ -92,17 +110,26 @@ def _carried_forward(record: AssetCheckExecutionRecord) -> dg.AssetCheckResult:
     metadata.pop("Execution Duration", None)
     # A result carried forward again keeps pointing at the run that evaluated it.
     if CARRIED_FROM not in metadata:
-        at = datetime.fromtimestamp(record.event.timestamp, timezone.utc)
+        at = datetime.fromtimestamp(record.event.timestamp, UTC)
         metadata[CARRIED_FROM] = dg.MetadataValue.dagster_run(record.run_id)
         metadata["evaluated_at"] = dg.MetadataValue.timestamp(at)
-        description = " ".join(filter(None, [
-            f"Carried forward: nothing changed since run {record.run_id[:8]} evaluated it"
-            f" at {at:%Y-%m-%d %H:%M:%S} UTC.",
-            description,
-        ]))
+        description = " ".join(
+            filter(
+                None,
+                [
+                    f"Carried forward: nothing changed since run {record.run_id[:8]} evaluated it"
+                    f" at {at:%Y-%m-%d %H:%M:%S} UTC.",
+                    description,
+                ],
+            )
+        )
     return dg.AssetCheckResult(
-        asset_key=evaluation.asset_key, check_name=evaluation.check_name, passed=evaluation.passed,
-        severity=evaluation.severity, description=description, metadata=metadata,
+        asset_key=evaluation.asset_key,
+        check_name=evaluation.check_name,
+        passed=evaluation.passed,
+        severity=evaluation.severity,
+        description=description,
+        metadata=metadata,
     )
 
 
@@ -119,16 +146,27 @@ def _suites_evaluated_again(
             result = evaluate(suite, storage, context.run.run_id)
             # The tables evaluated are those of the asset's last materialization: the UI links it.
             built = context.instance.fetch_materializations(key.asset_key, limit=1).records
-            target = TargetMaterialization(
-                storage_id=built[0].storage_id, run_id=built[0].run_id, timestamp=built[0].timestamp
-            ) if built else None
+            target = (
+                TargetMaterialization(
+                    storage_id=built[0].storage_id, run_id=built[0].run_id, timestamp=built[0].timestamp
+                )
+                if built
+                else None
+            )
             yield dg.AssetCheckEvaluation(
-                asset_key=key.asset_key, check_name=key.name, passed=result.passed, severity=result.severity,
-                description=result.description, blocking=suite.severity == "error",
+                asset_key=key.asset_key,
+                check_name=key.name,
+                passed=result.passed,
+                severity=result.severity,
+                description=result.description,
+                blocking=suite.severity == "error",
                 target_materialization_data=target,
                 # The run shows this check's own step as skipped: say where its result comes from.
-                metadata={**result.metadata, "evaluated_by": f"{context.op_def.name}: nothing to rebuild, "
-                          "so Dagster skipped this check's own step"},
+                metadata={
+                    **result.metadata,
+                    "evaluated_by": f"{context.op_def.name}: nothing to rebuild, "
+                    "so Dagster skipped this check's own step",
+                },
             )
 
 
@@ -149,32 +187,33 @@ class DbtBuildConfig(dg.Config):
 def govreports_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: PipelineStorage, config: DbtBuildConfig
 ):
-    # dbt's profiles.yml reads the warehouse path from the environment of the dbt subprocess.
-    os.environ[settings.WAREHOUSE_ENV] = storage.warehouse_path
     # In a subset run `context.assets_def` is the subset: compare with the whole definition.
     whole_project = context.selected_asset_keys >= govreports_dbt_assets.keys
     with duck.connect(storage.warehouse) as con:
         duck.ensure_staging_schema(con)
-        state, last = build_state.current(con, CODE_CHECKSUM), build_state.last_built(con)
+        # The dbt code as the manifest holds it now (read per run: ~10 ms), not as it was at import.
+        code = build_state.code_checksum(dbt_project.manifest_path)
+        state, last = build_state.current(con, code), build_state.last_built(con)
     if whole_project and not config.full_rebuild and last == state:
         last_results = _last_results(context)
         # Nothing to rebuild: no model is materialized and the published copy is skipped, but every
         # check still reports where it stands (else the UI shows it "Skipped", a finding hidden).
         if last_results.keys() == context.selected_asset_check_keys:
-            context.log.info("staging tables and dbt project unchanged since the last build: dbt not run; "
-                             "the dbt tests' last results are carried forward, the GX suites evaluated again")
+            context.log.info(
+                "staging tables and dbt project unchanged since the last build: dbt not run; "
+                "the dbt tests' last results are carried forward, the GX suites evaluated again"
+            )
             yield from map(_carried_forward, last_results.values())
             yield from _suites_evaluated_again(context, storage)
             return
         context.log.info("nothing changed, but some dbt tests have no result in this Dagster instance: building")
-    if config.full_rebuild or build_state.needs_full_refresh(last, state):
+    args = build_state.dbt_build_args(last, state, full_rebuild=config.full_rebuild)
+    if "--full-refresh" in args:
         context.log.info("building every model from scratch (dbt --full-refresh)")
-        args = ["build", "--full-refresh"]
-    else:
-        # The costliest tests (uniqueness over ~15 million cells at 100,000 reports) check the rows
-        # of reports parsed since the last build; the others check whole tables.
-        args = ["build", "--vars", json.dumps({"rows_parsed_since": str(last.built_at)})]
-    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    # dbt's profiles.yml reads the warehouse path from the environment: set for the dbt process
+    # only (dagster-dbt copies os.environ when it starts it), not left behind for the next resource.
+    with environment({settings.WAREHOUSE_ENV: storage.warehouse_path}):
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
     events = list(invocation.stream())
     yield from _with_row_counts(events, storage.warehouse_path)
     # Fail after reporting what did build, so the publish step downstream does not run.

@@ -25,9 +25,7 @@ def raw_report_files(context: dg.AssetExecutionContext, storage: PipelineStorage
     with duck.connect(storage.warehouse) as con:
         duck.ensure_staging_schema(con)
         outcome = raw_store.register_landed_files(con, Path(storage.landing_dir), Path(storage.raw_dir))
-        context.log.info(
-            f"{len(outcome.new)} new file(s) registered, {len(outcome.already_known)} seen before"
-        )
+        context.log.info(f"{len(outcome.new)} new file(s) registered, {len(outcome.already_known)} seen before")
         return dg.MaterializeResult(
             metadata=table_metadata(
                 con,
@@ -63,8 +61,10 @@ def parsed_report_tables(context: dg.AssetExecutionContext, storage: PipelineSto
     context.log.info(f"parsed for {outcome.parse_seconds:.1f} s, loaded for {outcome.load_seconds:.1f} s")
     with duck.connect(storage.warehouse) as con:
         for table in tables.FROM_PARSER:
-            extra = {"parser_version": PARSER_VERSION,
-                     "rows_written_this_run": outcome.rows_written.get(table.qualified, 0)}
+            extra = {
+                "parser_version": PARSER_VERSION,
+                "rows_written_this_run": outcome.rows_written.get(table.qualified, 0),
+            }
             if table is REPORTS:
                 extra["files_parsed_this_run"] = outcome.parsed
                 extra["parse_seconds"] = round(outcome.parse_seconds, 2)
@@ -76,4 +76,6 @@ def parsed_report_tables(context: dg.AssetExecutionContext, storage: PipelineSto
                 )
             if table is QUARANTINED_FILES:
                 extra["files_quarantined_this_run"] = outcome.quarantined
-            yield dg.MaterializeResult(asset_key=table.asset_key, metadata=table_metadata(con, table.qualified, **extra))
+            yield dg.MaterializeResult(
+                asset_key=table.asset_key, metadata=table_metadata(con, table.qualified, **extra)
+            )

@@ -1,5 +1,6 @@
 """The dbt project as Dagster sees it. `dagster-dbt project prepare-and-package --file` this module
 writes the manifest that @dbt_assets reads at import (make does it before run, dev and test)."""
+
 from dagster_dbt import DbtProject
 
 from orchestration.settings import DBT_PROJECT_DIR

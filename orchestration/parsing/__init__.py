@@ -1,4 +1,5 @@
 """Report files → ParseResult (see docs/parse-output.md). No Dagster in this package."""
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@ A broken rule is a finding (status "fail" with the numbers of both sides), never
 rule whose cells are missing or not filled is "not_assessable", never pass or fail. The rules
 are data (SumRule) so that glued.py can score candidate digit splits with the very same rules.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -109,23 +110,32 @@ def table3_rules(layout: str) -> tuple[SumRule, ...]:
     outcomes = table3_outcome_codes(layout)
     columns = [c.code for c in TABLE3_COLUMNS]
     rules = [
-        SumRule("table3_balance", col,
-                (("new_received", t3("new_received", col)), ("carried_over", t3("carried_over", col))),
-                (("total_handled", t3("total_handled", col)), ("carried_forward", t3("carried_forward", col))))
+        SumRule(
+            "table3_balance",
+            col,
+            (("new_received", t3("new_received", col)), ("carried_over", t3("carried_over", col))),
+            (("total_handled", t3("total_handled", col)), ("carried_forward", t3("carried_forward", col))),
+        )
         for col in columns
     ]
     rules += [
-        SumRule("table3_outcomes_sum", col,
-                tuple((row, t3(row, col)) for row in outcomes),
-                (("total_handled", t3("total_handled", col)),))
+        SumRule(
+            "table3_outcomes_sum",
+            col,
+            tuple((row, t3(row, col)) for row in outcomes),
+            (("total_handled", t3("total_handled", col)),),
+        )
         for col in columns
     ]
     for row in table3_row_codes(layout):
-        rules.append(SumRule(
-            "table3_total_column", row,
-            tuple((col, t3(row, col)) for col in TABLE3_APPLICANT_COLUMNS),
-            (("total", t3(row, "total")),),
-        ))
+        rules.append(
+            SumRule(
+                "table3_total_column",
+                row,
+                tuple((col, t3(row, col)) for col in TABLE3_APPLICANT_COLUMNS),
+                (("total", t3(row, "total")),),
+            )
+        )
     return tuple(rules)
 
 
@@ -133,9 +143,12 @@ def table3_rules(layout: str) -> tuple[SumRule, ...]:
 def table4_rules() -> tuple[SumRule, ...]:
     parts = tuple(c.code for c in TABLE4_COLUMNS if c.code != "total")
     return tuple(
-        SumRule("table4_group_total", g.code,
-                tuple((col, (4, g.code, col)) for col in parts),
-                (("total", (4, g.code, "total")),))
+        SumRule(
+            "table4_group_total",
+            g.code,
+            tuple((col, (4, g.code, col)) for col in parts),
+            (("total", (4, g.code, "total")),),
+        )
         for g in TABLE4_GROUPS
     )
 
@@ -193,12 +206,25 @@ def _non_negative(cells: list[TableCell]) -> list[Check]:
             continue
         smallest = min(numbers)
         if smallest >= 0:
-            checks.append(Check("non_negative_counts", scope, "pass",
-                                f"all {len(numbers)} numbers read are ≥ 0 (smallest {smallest})", smallest, 0))
+            checks.append(
+                Check(
+                    "non_negative_counts",
+                    scope,
+                    "pass",
+                    f"all {len(numbers)} numbers read are ≥ 0 (smallest {smallest})",
+                    smallest,
+                    0,
+                )
+            )
             continue
-        negative = ", ".join(f"{c.row}/{c.column} {c.value}" for c in cells
-                             if c.table == table and c.value is not None and c.value < 0
-                             and not (table == 2 and c.column in TABLE2_SIGNED_COLUMNS))
+        negative = ", ".join(
+            f"{c.row}/{c.column} {c.value}"
+            for c in cells
+            if c.table == table
+            and c.value is not None
+            and c.value < 0
+            and not (table == 2 and c.column in TABLE2_SIGNED_COLUMNS)
+        )
         checks.append(Check("non_negative_counts", scope, "fail", f"negative: {negative}", smallest, 0))
     return checks
 

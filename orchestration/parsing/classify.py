@@ -1,4 +1,5 @@
 """What kind of document it is: doc_type, layout, is_template."""
+
 from __future__ import annotations
 
 import re

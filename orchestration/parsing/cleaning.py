@@ -4,14 +4,15 @@ traditional→simplified, page chrome removal.
 `Cleaned.lines` (before chrome removal) is what metadata is read from: chrome carries the
 publish date, the publishing organ and the breadcrumb's place names.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 from bisect import bisect_right
-from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 LOST = "\ufffd"  # stands for a character whose bytes the source lost
@@ -101,9 +102,7 @@ def repair_mojibake(text: str) -> tuple[str, bool, bool]:
 # ---------------------------------------------------------------- pinyin, NFKC, script
 
 # Pinyin with tone marks in brackets right after a hanzi (區(qū)); bare latin such as "(PDF)" stays.
-_PINYIN = re.compile(
-    rf"(?<=[\u4e00-\u9fff{LOST}])[(（][a-z{_TONE_VOWELS}]*[{_TONE_VOWELS}][a-z{_TONE_VOWELS}]*[)）]"
-)
+_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff{LOST}])[(（][a-z{_TONE_VOWELS}]*[{_TONE_VOWELS}][a-z{_TONE_VOWELS}]*[)）]")
 
 
 # The pattern opens with a look-behind, so the regex engine tries it at every character; a
@@ -151,8 +150,12 @@ def nfkc(text: str) -> tuple[str, bool]:
 
 # Frequent characters that exist only in one script; counting them decides the script without
 # converting the text.
-_TRADITIONAL_ONLY = re.compile("[們個這說與為國會發開關學經來時對於過資區處實現進體機報設務據總縣辦級點應請門內從將與後產業專業問題動態專類單區鄉鎮]")
-_SIMPLIFIED_ONLY = re.compile("[们个这说与为国会发开关学经来时对于过资区处实现进体机报设务据总县办级点应请门内从将后产业专问题动态类单乡镇]")
+_TRADITIONAL_ONLY = re.compile(
+    "[們個這說與為國會發開關學經來時對於過資區處實現進體機報設務據總縣辦級點應請門內從將與後產業專業問題動態專類單區鄉鎮]"
+)
+_SIMPLIFIED_ONLY = re.compile(
+    "[们个这说与为国会发开关学经来时对于过资区处实现进体机报设务据总县办级点应请门内从将后产业专问题动态类单乡镇]"
+)
 
 
 def detect_script(text: str) -> str:
@@ -279,8 +282,11 @@ def chrome_lines(lines: list[str]) -> set[int]:
 
     hits = {line_of(m.start()) for m in _CHROME_ANYWHERE.finditer(joined)}
     hits |= {line_of(m.start() + 1) for m in _CHROME_LINE_START.finditer(joined)}
-    hits |= {i for m in _PUBLISHER.finditer(joined)
-             if len(lines[i := line_of(m.start())]) <= _PUBLISHER_MAX_LEN and " " not in lines[i]}
+    hits |= {
+        i
+        for m in _PUBLISHER.finditer(joined)
+        if len(lines[i := line_of(m.start())]) <= _PUBLISHER_MAX_LEN and " " not in lines[i]
+    }
     return {i for i in hits if len(lines[i]) <= _CHROME_MAX_LEN}
 
 

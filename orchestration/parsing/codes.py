@@ -5,6 +5,7 @@ the dbt seed of codes is generated from (and compared against) it, so it holds p
 records and nothing that parses text. `order` is the 1-based position in the printed table;
 `layouts` names the layouts ("2021", "2019") in which the row or column is printed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -68,10 +69,18 @@ _T3_ROWS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("not_handled_publication", "3.要求提供公开出版物", "not_handled", BOTH),
     ("not_handled_mass_repeated", "4.无正当理由大量反复申请", "not_handled", BOTH),
     ("not_handled_confirmation", "5.要求行政机关确认或重新出具已获取信息", "not_handled", BOTH),
-    ("other_no_correction",
-     "(六)其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other", ("2021",)),
-    ("other_fee_unpaid",
-     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other", ("2021",)),
+    (
+        "other_no_correction",
+        "(六)其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "other",
+        ("2021",),
+    ),
+    (
+        "other_fee_unpaid",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "other",
+        ("2021",),
+    ),
     ("other_other", "3.其他", "other", ("2021",)),
     ("other_handling", "(六)其他处理", "other", ("2019",)),
     ("total_handled", "(七)总计", "total", BOTH),
@@ -79,8 +88,7 @@ _T3_ROWS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 TABLE3_ROWS: tuple[RowCode, ...] = tuple(
-    RowCode(code, label, group, order, layouts)
-    for order, (code, label, group, layouts) in enumerate(_T3_ROWS, start=1)
+    RowCode(code, label, group, order, layouts) for order, (code, label, group, layouts) in enumerate(_T3_ROWS, start=1)
 )
 
 _LEGAL_PERSON = "legal_person_or_org"  # 法人或其他组织
@@ -139,39 +147,61 @@ TABLE3_FULL_CELLS = len(table3_row_codes("2019")) * len(TABLE3_COLUMNS)
 
 
 # --- Table 2 ------------------------------------------------------------------------------
-_DECISIONS_2019 = (("previous_year_items", "上一年项目数量"), ("change", "本年增/减"),
-                   ("decisions", "处理决定数量"))
+_DECISIONS_2019 = (("previous_year_items", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量"))
 
 TABLE2_BLOCKS: tuple[Table2Block, ...] = (
-    Table2Block("2021", "第二十条第(一)项",
-                (("regulations", "规章"), ("normative_documents", "行政规范性文件")),
-                (("issued", "本年制发件数"), ("abolished", "本年废止件数"), ("in_force", "现行有效件数"))),
-    Table2Block("2021", "第二十条第(五)项",
-                (("administrative_licensing", "行政许可"),),
-                (("decisions", "本年处理决定数量"),)),
-    Table2Block("2021", "第二十条第(六)项",
-                (("administrative_penalty", "行政处罚"), ("administrative_coercion", "行政强制")),
-                (("decisions", "本年处理决定数量"),)),
-    Table2Block("2021", "第二十条第(八)项",
-                (("administrative_fees", "行政事业性收费"),),
-                (("amount_10k_yuan", "本年收费金额(单位:万元)"),)),
-    Table2Block("2019", "第二十条第(一)项",
-                (("regulations", "规章"), ("normative_documents", "规范性文件")),
-                (("newly_made", "本年新制作数量"), ("newly_published", "本年新公开数量"),
-                 ("published_total", "对外公开总数量"))),
-    Table2Block("2019", "第二十条第(五)项",
-                (("administrative_licensing", "行政许可"), ("other_external_services", "其他对外管理服务事项")),
-                _DECISIONS_2019),
-    Table2Block("2019", "第二十条第(六)项",
-                (("administrative_penalty", "行政处罚"), ("administrative_coercion", "行政强制")),
-                _DECISIONS_2019),
-    Table2Block("2019", "第二十条第(八)项",
-                (("administrative_fees", "行政事业性收费"),),
-                _DECISIONS_2019[:2]),
-    Table2Block("2019", "第二十条第(九)项",
-                (("government_procurement", "政府集中采购"),),
-                (("procurement_items", "采购项目数量"), ("procurement_amount", "采购总金额"))),
+    Table2Block(
+        "2021",
+        "第二十条第(一)项",
+        (("regulations", "规章"), ("normative_documents", "行政规范性文件")),
+        (("issued", "本年制发件数"), ("abolished", "本年废止件数"), ("in_force", "现行有效件数")),
+    ),
+    Table2Block(
+        "2021", "第二十条第(五)项", (("administrative_licensing", "行政许可"),), (("decisions", "本年处理决定数量"),)
+    ),
+    Table2Block(
+        "2021",
+        "第二十条第(六)项",
+        (("administrative_penalty", "行政处罚"), ("administrative_coercion", "行政强制")),
+        (("decisions", "本年处理决定数量"),),
+    ),
+    Table2Block(
+        "2021",
+        "第二十条第(八)项",
+        (("administrative_fees", "行政事业性收费"),),
+        (("amount_10k_yuan", "本年收费金额(单位:万元)"),),
+    ),
+    Table2Block(
+        "2019",
+        "第二十条第(一)项",
+        (("regulations", "规章"), ("normative_documents", "规范性文件")),
+        (
+            ("newly_made", "本年新制作数量"),
+            ("newly_published", "本年新公开数量"),
+            ("published_total", "对外公开总数量"),
+        ),
+    ),
+    Table2Block(
+        "2019",
+        "第二十条第(五)项",
+        (("administrative_licensing", "行政许可"), ("other_external_services", "其他对外管理服务事项")),
+        _DECISIONS_2019,
+    ),
+    Table2Block(
+        "2019",
+        "第二十条第(六)项",
+        (("administrative_penalty", "行政处罚"), ("administrative_coercion", "行政强制")),
+        _DECISIONS_2019,
+    ),
+    Table2Block("2019", "第二十条第(八)项", (("administrative_fees", "行政事业性收费"),), _DECISIONS_2019[:2]),
+    Table2Block(
+        "2019",
+        "第二十条第(九)项",
+        (("government_procurement", "政府集中采购"),),
+        (("procurement_items", "采购项目数量"), ("procurement_amount", "采购总金额")),
+    ),
 )
+
 
 @cache  # a lookup in constant data, for every Table 2 row read
 def table2_columns_of(row: str, layout: str | None) -> tuple[str, ...]:
@@ -196,10 +226,14 @@ def _table2_codes(kind: str) -> tuple[RowCode | ColumnCode, ...]:
             seen.setdefault((code, label), []).append(block.layout)
     if kind == "rows":
         items = {(code, label): block.item for block in TABLE2_BLOCKS for code, label in block.rows}
-        return tuple(RowCode(code, label, items[(code, label)], order, tuple(dict.fromkeys(lay)))
-                     for order, ((code, label), lay) in enumerate(seen.items(), start=1))
-    return tuple(ColumnCode(code, label, order, tuple(dict.fromkeys(lay)))
-                 for order, ((code, label), lay) in enumerate(seen.items(), start=1))
+        return tuple(
+            RowCode(code, label, items[(code, label)], order, tuple(dict.fromkeys(lay)))
+            for order, ((code, label), lay) in enumerate(seen.items(), start=1)
+        )
+    return tuple(
+        ColumnCode(code, label, order, tuple(dict.fromkeys(lay)))
+        for order, ((code, label), lay) in enumerate(seen.items(), start=1)
+    )
 
 
 # For Table 2, RowCode.group is the 第二十条 item the row belongs to. A code whose label differs

@@ -10,6 +10,7 @@ still be read when exactly one split keeps every other group exact and that grou
 its printed total (`split_bounded`). Where no unique split exists the row is reported ambiguous
 and its cells are left out.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -55,8 +56,9 @@ class _Run:
         steps allowed; at 0 the search stops."""
         return self._pieces(start, end, parts, bound, False, budget)
 
-    def _pieces(self, start: int, end: int, parts: int, limit: int, exact: bool,
-                budget: list[float]) -> Iterator[tuple[int, ...]]:
+    def _pieces(
+        self, start: int, end: int, parts: int, limit: int, exact: bool, budget: list[float]
+    ) -> Iterator[tuple[int, ...]]:
         """Cuts into `parts` numbers, each at most `limit`; `exact`: adding up to `limit`."""
         if budget[0] <= 0:
             return
@@ -82,8 +84,9 @@ class _Run:
 MAX_BOUNDED_STEPS = 200_000
 
 
-def _cuts(run: _Run, groups: int, width: int,
-          parts_of: Callable[[int, int, int, int], Iterator[tuple[int, ...]]]) -> Iterator[tuple[int, ...]]:
+def _cuts(
+    run: _Run, groups: int, width: int, parts_of: Callable[[int, int, int, int], Iterator[tuple[int, ...]]]
+) -> Iterator[tuple[int, ...]]:
     """Every cut of the run into `groups` groups of `width` numbers, each group's last number its
     total and the others what `parts_of(start, end, parts, total)` yields for them."""
     n = len(run.text)
@@ -95,7 +98,7 @@ def _cuts(run: _Run, groups: int, width: int,
             return
         later = (groups - group - 1) * width
         last_end = min(n - later, start + width * MAX_CELL_DIGITS)
-        for end in ([n] if later == 0 else range(start + width, last_end + 1)):
+        for end in [n] if later == 0 else range(start + width, last_end + 1):
             for total_len in range(1, min(MAX_CELL_DIGITS, end - start - width + 1) + 1):
                 total = run.piece(end - total_len, end)
                 if total is None:
@@ -128,10 +131,12 @@ def split_bounded(runs: Sequence[str], groups: int, width: int) -> tuple[list[tu
     steps or candidates, so the list may lack the true split."""
     run = _Run(runs)
     budget = [MAX_BOUNDED_STEPS]
-    cuts = list(islice(_cuts(run, groups, width, lambda s, e, p, t: run.bounded(s, e, p, t, budget)),
-                       MAX_CANDIDATES + 1))
-    found = [(cut, sum(sum(cut[g:g + width - 1]) != cut[g + width - 1] for g in range(0, len(cut), width)))
-             for cut in cuts]
+    cuts = list(
+        islice(_cuts(run, groups, width, lambda s, e, p, t: run.bounded(s, e, p, t, budget)), MAX_CANDIDATES + 1)
+    )
+    found = [
+        (cut, sum(sum(cut[g : g + width - 1]) != cut[g + width - 1] for g in range(0, len(cut), width))) for cut in cuts
+    ]
     return found, budget[0] <= 0 or len(found) > MAX_CANDIDATES
 
 
@@ -139,7 +144,7 @@ def all_splits(runs: Sequence[str], parts: int) -> list[tuple[int, ...]]:
     """Every cut of the runs into `parts` numbers that no arithmetic constrains (Table 2's
     glued rows): only the digits decide, so a unique cut is the reading and several are not."""
     run = _Run(runs)
-    cuts = run.bounded(0, len(run.text), parts, 10 ** MAX_CELL_DIGITS - 1, [MAX_BOUNDED_STEPS])
+    cuts = run.bounded(0, len(run.text), parts, 10**MAX_CELL_DIGITS - 1, [MAX_BOUNDED_STEPS])
     return list(islice(cuts, MAX_CANDIDATES + 1))
 
 
@@ -155,8 +160,7 @@ def agreed_groups(candidates: Sequence[tuple[int, ...]], width: int) -> list[int
     """Indexes of the groups every candidate reads the same: those are known even when the
     whole split is not."""
     groups = len(candidates[0]) // width
-    return [g for g in range(groups)
-            if len({c[g * width:(g + 1) * width] for c in candidates}) == 1]
+    return [g for g in range(groups) if len({c[g * width : (g + 1) * width] for c in candidates}) == 1]
 
 
 def ambiguous_flag(where: str, count: int) -> str:
@@ -220,8 +224,13 @@ def _rules_touching(rules: Sequence[SumRule], rows: set[str]) -> dict[str, list[
     return touching
 
 
-def _difference(rule: SumRule, values: Mapping[Key, int | float | None], rows: Mapping[str, int],
-                columns: Mapping[str, int], table: int) -> tuple[int | float, dict[str, list[tuple[int, int]]]] | None:
+def _difference(
+    rule: SumRule,
+    values: Mapping[Key, int | float | None],
+    rows: Mapping[str, int],
+    columns: Mapping[str, int],
+    table: int,
+) -> tuple[int | float, dict[str, list[tuple[int, int]]]] | None:
     """The rule as lhs − rhs = 0 with the `rows` still open: the constant its known cells give,
     and per open row the (sign, column position) of its terms; None when a known cell is
     missing or blank (the rule then holds for no split)."""
@@ -237,9 +246,14 @@ def _difference(rule: SumRule, values: Mapping[Key, int | float | None], rows: M
     return constant, open_terms
 
 
-def _combination_scores(values: Mapping[Key, int | float | None], rows: Sequence[str],
-                        cands_of: Mapping[str, list[tuple[int, ...]]], columns: Sequence[str],
-                        rules: Sequence[SumRule], table: int) -> list[int]:
+def _combination_scores(
+    values: Mapping[Key, int | float | None],
+    rows: Sequence[str],
+    cands_of: Mapping[str, list[tuple[int, ...]]],
+    columns: Sequence[str],
+    rules: Sequence[SumRule],
+    table: int,
+) -> list[int]:
     """For every combination of the rows' candidates, in itertools.product order, how many of
     `rules` it satisfies: a rule's known cells give a constant and each row's candidate adds its
     own terms, so a combination costs additions, not an evaluation of every rule over a copy
@@ -251,14 +265,28 @@ def _combination_scores(values: Mapping[Key, int | float | None], rows: Sequence
         if (difference := _difference(rule, values, position, column, table)) is None:
             continue
         constant, open_terms = difference
-        terms.append((constant, [(position[row], [sum(sign * cand[i] for sign, i in cells) for cand in cands_of[row]])
-                                 for row, cells in open_terms.items()]))
-    return [sum(1 for constant, added in terms if constant + sum(adds[combo[p]] for p, adds in added) == 0)
-            for combo in product(*(range(len(cands_of[row])) for row in rows))]
+        terms.append(
+            (
+                constant,
+                [
+                    (position[row], [sum(sign * cand[i] for sign, i in cells) for cand in cands_of[row]])
+                    for row, cells in open_terms.items()
+                ],
+            )
+        )
+    return [
+        sum(1 for constant, added in terms if constant + sum(adds[combo[p]] for p, adds in added) == 0)
+        for combo in product(*(range(len(cands_of[row])) for row in rows))
+    ]
 
 
-def _resolve_jointly(values: Mapping[Key, int | float | None], open_rows: Mapping[str, list[tuple[int, ...]]],
-                     columns: Sequence[str], rules: Sequence[SumRule], table: int) -> dict[str, tuple[int, ...]]:
+def _resolve_jointly(
+    values: Mapping[Key, int | float | None],
+    open_rows: Mapping[str, list[tuple[int, ...]]],
+    columns: Sequence[str],
+    rules: Sequence[SumRule],
+    table: int,
+) -> dict[str, tuple[int, ...]]:
     """Rows that no rule settles alone may be settled together: every combination of their
     candidates is scored by the rules it satisfies, and a row is taken when all the best
     combinations agree on it."""
@@ -272,8 +300,14 @@ def _resolve_jointly(values: Mapping[Key, int | float | None], open_rows: Mappin
     return {row: best[0][i] for i, row in enumerate(rows) if len({combo[i] for combo in best}) == 1}
 
 
-def _unique_best(row: str, cands: list[tuple[int, ...]], values: Mapping[Key, int | float | None],
-                 columns: Sequence[str], relevant: Sequence[SumRule], table: int) -> tuple[int, ...] | None:
+def _unique_best(
+    row: str,
+    cands: list[tuple[int, ...]],
+    values: Mapping[Key, int | float | None],
+    columns: Sequence[str],
+    relevant: Sequence[SumRule],
+    table: int,
+) -> tuple[int, ...] | None:
     scores = _combination_scores(values, (row,), {row: cands}, columns, relevant, table)
     best = max(scores)
     return cands[scores.index(best)] if scores.count(best) == 1 else None

@@ -3,6 +3,7 @@
 Labels in the wild lose their 序号, swap 合计 for 总计, carry typos and wrap across lines, so a
 label is recognised by a short keyword that only its own row has, not by its full text.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,32 +27,34 @@ def _compile(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern[
 
 # Checked in this order; the first hit wins. Each keyword is one no other row's label contains
 # (e.g. 大量反复 vs 重复申请, 不补正 vs 补正后).
-_TABLE3_ROWS = _compile((
-    ("new_received", r"新收"),
-    ("carried_over", r"上年(?:度)?结转"),
-    ("carried_forward", r"结转下|下年度?继续"),
-    ("partially_granted", r"部分公开"),
-    ("granted", r"(?<!不)予以?公开"),
-    ("denied_state_secret", r"国家秘密"),
-    ("denied_prohibited_by_law", r"禁止公开"),
-    ("denied_security_stability", r"三安全|一稳定|危及"),
-    ("denied_third_party_rights", r"第三方"),
-    ("denied_internal_affairs", r"内部事务"),
-    ("denied_process_information", r"过程性"),
-    ("denied_enforcement_files", r"执法案卷"),
-    ("denied_administrative_inquiry", r"查询事项"),
-    ("unavailable_not_held", r"不掌握"),
-    ("unavailable_needs_creation", r"另行制作|没有现成"),
-    ("unavailable_unclear_after_correction", r"仍不明确|补正后"),
-    ("not_handled_petition_complaint", r"信访|举报投诉"),
-    ("not_handled_mass_repeated", r"大量反复|反复申请"),
-    ("not_handled_repeated", r"重复申请"),
-    ("not_handled_publication", r"出版物"),
-    ("not_handled_confirmation", r"确认|重新出具"),
-    ("other_no_correction", r"不补正|逾期不补"),
-    ("other_fee_unpaid", r"缴纳费用|收费通知"),
-    ("total_handled", r"^\(七\)"),
-))
+_TABLE3_ROWS = _compile(
+    (
+        ("new_received", r"新收"),
+        ("carried_over", r"上年(?:度)?结转"),
+        ("carried_forward", r"结转下|下年度?继续"),
+        ("partially_granted", r"部分公开"),
+        ("granted", r"(?<!不)予以?公开"),
+        ("denied_state_secret", r"国家秘密"),
+        ("denied_prohibited_by_law", r"禁止公开"),
+        ("denied_security_stability", r"三安全|一稳定|危及"),
+        ("denied_third_party_rights", r"第三方"),
+        ("denied_internal_affairs", r"内部事务"),
+        ("denied_process_information", r"过程性"),
+        ("denied_enforcement_files", r"执法案卷"),
+        ("denied_administrative_inquiry", r"查询事项"),
+        ("unavailable_not_held", r"不掌握"),
+        ("unavailable_needs_creation", r"另行制作|没有现成"),
+        ("unavailable_unclear_after_correction", r"仍不明确|补正后"),
+        ("not_handled_petition_complaint", r"信访|举报投诉"),
+        ("not_handled_mass_repeated", r"大量反复|反复申请"),
+        ("not_handled_repeated", r"重复申请"),
+        ("not_handled_publication", r"出版物"),
+        ("not_handled_confirmation", r"确认|重新出具"),
+        ("other_no_correction", r"不补正|逾期不补"),
+        ("other_fee_unpaid", r"缴纳费用|收费通知"),
+        ("total_handled", r"^\(七\)"),
+    )
+)
 
 # Labels whose meaning depends on the row before them.
 _OTHER_OTHER = re.compile(r"^(?:\(六\)其他处理)?(?:3[.、]?)?其他$")
@@ -99,36 +102,48 @@ def table3_row_of(labels: list[str], previous: str | None) -> str | None:
 # --- Table 2 ------------------------------------------------------------------------------
 ITEM_MARKER = re.compile(r"第二十条\s*第?\s*\(?\s*([一二三四五六七八九十]+)\s*\)?\s*项")
 
-_TABLE2_COLUMNS = _compile((
-    ("issued", r"制发"),
-    ("abolished", r"废止"),
-    ("in_force", r"现行有效"),
-    ("newly_made", r"新制作"),
-    ("newly_published", r"新公开"),
-    ("published_total", r"公开总数|对外公开总"),
-    ("previous_year_items", r"上一?年(?:度)?项目"),
-    ("change", r"增/?\(?减"),
-    ("decisions", r"处理决定"),
-    ("amount_10k_yuan", r"收费金额"),
-    ("procurement_items", r"采购项目"),
-    ("procurement_amount", r"采购(?:总)?金额"),
-))
+_TABLE2_COLUMNS = _compile(
+    (
+        ("issued", r"制发"),
+        ("abolished", r"废止"),
+        ("in_force", r"现行有效"),
+        ("newly_made", r"新制作"),
+        ("newly_published", r"新公开"),
+        ("published_total", r"公开总数|对外公开总"),
+        ("previous_year_items", r"上一?年(?:度)?项目"),
+        ("change", r"增/?\(?减"),
+        ("decisions", r"处理决定"),
+        ("amount_10k_yuan", r"收费金额"),
+        ("procurement_items", r"采购项目"),
+        ("procurement_amount", r"采购(?:总)?金额"),
+    )
+)
 
-_TABLE2_ROWS = _compile((
-    ("normative_documents", r"规范性文件"),
-    ("regulations", r"规章"),
-    ("other_external_services", r"对外管理服务"),
-    ("administrative_licensing", r"行政许可"),
-    ("administrative_penalty", r"行政处罚"),
-    ("administrative_coercion", r"行政强制"),
-    ("administrative_fees", r"事业性收费"),
-    ("government_procurement", r"集中采购"),
-))
+_TABLE2_ROWS = _compile(
+    (
+        ("normative_documents", r"规范性文件"),
+        ("regulations", r"规章"),
+        ("other_external_services", r"对外管理服务"),
+        ("administrative_licensing", r"行政许可"),
+        ("administrative_penalty", r"行政处罚"),
+        ("administrative_coercion", r"行政强制"),
+        ("administrative_fees", r"事业性收费"),
+        ("government_procurement", r"集中采购"),
+    )
+)
 
 TABLE2_2021_COLUMNS = frozenset({"issued", "abolished", "in_force", "amount_10k_yuan"})
-TABLE2_2019_COLUMNS = frozenset({"newly_made", "newly_published", "published_total",
-                                 "previous_year_items", "change", "procurement_items",
-                                 "procurement_amount"})
+TABLE2_2019_COLUMNS = frozenset(
+    {
+        "newly_made",
+        "newly_published",
+        "published_total",
+        "previous_year_items",
+        "change",
+        "procurement_items",
+        "procurement_amount",
+    }
+)
 
 
 def table2_layout(columns: set[str]) -> str | None:
@@ -184,9 +199,12 @@ TABLE3_2021_SUBROW = re.compile(r"不补正|逾期不补|缴纳费用|收费通�
 
 # Table 2 labels in running text: every column and row keyword in one pattern, for one scan of
 # a block; group names are "column__<code>" and "row__<code>".
-_TABLE2_KEYWORDS = re.compile("|".join(
-    [f"(?P<column__{code}>{p.pattern})" for code, p in _TABLE2_COLUMNS]
-    + [f"(?P<row__{code}>{p.pattern})" for code, p in _TABLE2_ROWS]))
+_TABLE2_KEYWORDS = re.compile(
+    "|".join(
+        [f"(?P<column__{code}>{p.pattern})" for code, p in _TABLE2_COLUMNS]
+        + [f"(?P<row__{code}>{p.pattern})" for code, p in _TABLE2_ROWS]
+    )
+)
 # The same alternation without the groups: the regex engine then skips ahead to the characters a
 # keyword can open with, instead of trying every keyword at every character (~10x faster).
 _TABLE2_KEYWORD_SCAN = re.compile("|".join(p.pattern for _, p in _TABLE2_COLUMNS + _TABLE2_ROWS))

@@ -8,6 +8,7 @@ is placed by its position between the rows found around it. The digits between a
 next are that row's run, and glued runs are split by glued.py under the table's own arithmetic,
 jointly over the rows. Nothing here depends on line breaks, so a text that kept them reads too.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,10 +19,17 @@ from itertools import repeat
 
 from . import labels as lab
 from .checks import table3_rules
-from .codes import (TABLE2_BLOCKS, TABLE3_COLUMN_CODES, TABLE3_FULL_CELLS, TABLE4_COLUMNS, TABLE4_GROUPS,
-                    TABLE4_KEYS)
-from .glued import (agreed_groups, all_splits, ambiguous_flag, broken_split_flag, fewest_broken,
-                    resolve_rows, split_bounded, split_totalled)
+from .codes import TABLE2_BLOCKS, TABLE3_COLUMN_CODES, TABLE3_FULL_CELLS, TABLE4_COLUMNS, TABLE4_GROUPS, TABLE4_KEYS
+from .glued import (
+    agreed_groups,
+    all_splits,
+    ambiguous_flag,
+    broken_split_flag,
+    fewest_broken,
+    resolve_rows,
+    split_bounded,
+    split_totalled,
+)
 from .model import TableCell, TablesResult
 from .values import is_digit_run, is_null_marker, parse_number
 
@@ -133,13 +141,13 @@ def _place_unanchored(text: str, rows: list[_Anchor], layout: str, start: int) -
                 if code is None:
                     continue
                 placed.append(_Anchor(code, label_start, label_end, cells, cells_end))
-                missing = missing[missing.index(code) + 1:]
+                missing = missing[missing.index(code) + 1 :]
         i = j
     return sorted(placed, key=lambda r: r.start)
 
 
 def _table3_at(text: str, start: int) -> tuple[list[_Anchor], str]:
-    window = text[start:start + 30 * _ROW_WINDOW]
+    window = text[start : start + 30 * _ROW_WINDOW]
     layout = "2021" if lab.TABLE3_2021_SUBROW.search(window) else "2019"
     rows = _anchor_rows(text, start, layout)
     return _place_unanchored(text, rows, layout, start), layout
@@ -220,8 +228,7 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
         def known() -> dict[tuple[int, str, str], int]:
             return {(3, c.row, c.column): c.value or 0 for cells in by_row.values() for c in cells}
 
-        chosen = resolve_rows(known, {code: c for code, (c, _) in glued.items()}, T3_COLUMNS,
-                              table3_rules(layout))
+        chosen = resolve_rows(known, {code: c for code, (c, _) in glued.items()}, T3_COLUMNS, table3_rules(layout))
         for code, (cands, raw) in glued.items():
             if code in chosen:
                 by_row[code] = [TableCell(3, code, col, v, raw) for col, v in zip(T3_COLUMNS, chosen[code])]
@@ -257,13 +264,14 @@ def _read_table4(text: str, start: int) -> TablesResult:
         return out
     stop = opener.start() + _T4_WINDOW
     end = _END.search(text, opener.end(), stop)
-    region = text[opener.end():end.start() if end else stop]
+    region = text[opener.end() : end.start() if end else stop]
     tokens = [t for m in re.finditer(rf"[\d{_NULLS}][\d\s{_NULLS}]*", region) for t in _tokens(m[0])]
     if not tokens:
         return out
     if len(tokens) == len(TABLE4_KEYS) and all(map(_is_count, tokens)):
-        out.cells = [TableCell(4, g, c, None if is_null_marker(t) else int(t), t)
-                     for (g, c), t in zip(TABLE4_KEYS, tokens)]
+        out.cells = [
+            TableCell(4, g, c, None if is_null_marker(t) else int(t), t) for (g, c), t in zip(TABLE4_KEYS, tokens)
+        ]
         return out
     if not (len(tokens) < len(TABLE4_KEYS) and all(map(is_digit_run, tokens))):
         out.flags.append("table4_width_mismatch")
@@ -279,9 +287,10 @@ def _read_table4(text: str, start: int) -> TablesResult:
     if why == "broken":
         out.flags.append(broken_split_flag("table4"))
     for g in groups:
-        keys = TABLE4_KEYS[g * T4_WIDTH:(g + 1) * T4_WIDTH]
-        out.cells += [TableCell(4, grp, col, v, raw) for (grp, col), v in
-                      zip(keys, cands[0][g * T4_WIDTH:(g + 1) * T4_WIDTH])]
+        keys = TABLE4_KEYS[g * T4_WIDTH : (g + 1) * T4_WIDTH]
+        out.cells += [
+            TableCell(4, grp, col, v, raw) for (grp, col), v in zip(keys, cands[0][g * T4_WIDTH : (g + 1) * T4_WIDTH])
+        ]
     if out.cells:
         out.repairs.append("glued_digits_split")
     return out
@@ -290,8 +299,11 @@ def _read_table4(text: str, start: int) -> TablesResult:
 # --- Table 2 --------------------------------------------------------------------------------
 def _block_rows(layout: str | None) -> dict[str, tuple[str, ...]]:
     """Item numeral (一, 五 …) → the row codes of the layout's Table 2 block of that item."""
-    return {lab.ITEM_MARKER.search(block.item)[1]: tuple(c for c, _ in block.rows)
-            for block in TABLE2_BLOCKS if block.layout == layout}
+    return {
+        lab.ITEM_MARKER.search(block.item)[1]: tuple(c for c, _ in block.rows)
+        for block in TABLE2_BLOCKS
+        if block.layout == layout
+    }
 
 
 def _table2_cells(row: str, columns: tuple[str, ...], cell_text: str) -> tuple[list[TableCell], str | None]:
@@ -320,8 +332,7 @@ def _read_table2(text: str, stop: int) -> TablesResult:
     if opener is None:
         return out
     markers = [m for m in lab.ITEM_MARKER.finditer(text, opener.start(), stop)]
-    spans = [(m[1], m.end(), markers[i + 1].start() if i + 1 < len(markers) else stop)
-             for i, m in enumerate(markers)]
+    spans = [(m[1], m.end(), markers[i + 1].start() if i + 1 < len(markers) else stop) for i, m in enumerate(markers)]
     blocks = [(numeral, list(lab.table2_keywords(text, s, e))) for numeral, s, e in spans]
     columns_seen = {code for _, hits in blocks for kind, code, _, _ in hits if kind == "column"}
     layout = lab.table2_layout(columns_seen)

@@ -1,5 +1,6 @@
 """Title, reporting agency, report year, publish date and region, read from the normalised lines
 (page chrome still in: 发布机构, 发布时间 and breadcrumbs live there)."""
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,7 @@ def _key_values(lines: list[str]) -> dict[str, str]:
         for m in _KEY_VALUE.finditer(line):
             if m.group(1) in values:
                 continue
-            rest = line[m.end():m.end() + _VALUE_MAX_LEN]  # not the rest of a one-line page
+            rest = line[m.end() : m.end() + _VALUE_MAX_LEN]  # not the rest of a one-line page
             end = _NEXT_LABEL.search(rest)
             value = rest[: end.start() if end else None].strip()
             if value and m.group(1) in _ORGAN_KEYS:
@@ -195,7 +196,7 @@ def _closing_date(line: str) -> tuple[int, str] | None:
     if not found:
         return None
     m, iso = found[-1]
-    after = line[start + m.end():]
+    after = line[start + m.end() :]
     if len(after) > _AFTER_SIGNATURE_MAX or _SENTENCE_MARK.search(after):
         return None
     return start + m.start(), iso
@@ -317,8 +318,11 @@ def _head_units(lines: list[str]) -> Iterator[tuple[str, bool]]:
             units = [(line, False)]
         else:
             # The pieces a title could be; not the rest of the line, which may be the whole page.
-            units = [(piece, True) for piece in line.split(" ", _HEAD_LINES)[:_HEAD_LINES]
-                     if len(piece) <= _LABELLED_TITLE_MAX_LEN]
+            units = [
+                (piece, True)
+                for piece in line.split(" ", _HEAD_LINES)[:_HEAD_LINES]
+                if len(piece) <= _LABELLED_TITLE_MAX_LEN
+            ]
         for text, is_piece in units:
             if given == _HEAD_LINES:
                 return
@@ -343,6 +347,7 @@ def first_lines_title(lines: list[str]) -> str | None:
 
 # ---------------------------------------------------------------- all together
 
+
 def extract_metadata(lines: list[str], body_lines: list[str]) -> Metadata:
     """`lines`: all normalised lines; `body_lines`: the same without chrome.
 
@@ -355,8 +360,14 @@ def extract_metadata(lines: list[str], body_lines: list[str]) -> Metadata:
     title = labelled or printed
     sign_organ, sign_date = _signature(body_lines)
     agency = choose_agency(
-        [title_organ(labelled), title_organ(printed), sign_organ, _organ(values.get("发布机构")),
-         _organ(values.get("来源") or values.get("信息来源")), _organ(values.get("发文机关"))]
+        [
+            title_organ(labelled),
+            title_organ(printed),
+            sign_organ,
+            _organ(values.get("发布机构")),
+            _organ(values.get("来源") or values.get("信息来源")),
+            _organ(values.get("发文机关")),
+        ]
     )
     body = "\n".join(body_lines)
     # The contact sentence comes last: it may name another organ that answers for this one

@@ -5,6 +5,7 @@ cleaned text (thousands separators dropped), and its evidence is the sentence ho
 VOCABULARY is the one documented list of metric names (with what each counts); no other name is
 ever produced.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,10 @@ BREAKDOWNS: dict[str, tuple[str, str]] = {
 
 VOCABULARY: dict[str, str] = {
     "items_disclosed_total": "items of government information proactively disclosed in the year (条)",
-    **{f"items_disclosed_{code}": f"items proactively disclosed, of which {desc}" for code, (desc, _) in BREAKDOWNS.items()},
+    **{
+        f"items_disclosed_{code}": f"items proactively disclosed, of which {desc}"
+        for code, (desc, _) in BREAKDOWNS.items()
+    },
     "page_views": "page views / clicks of the disclosure pages (次)",
     "applications_received": "applications for disclosure received (件)",
     "applications_answered": "applications for disclosure answered (件)",
@@ -73,10 +77,14 @@ _PATTERNS: dict[str, re.Pattern] = {
 # A word each pattern needs: a sentence without it is not searched (a substring test is far
 # cheaper than a regex search, and long reports hold thousands of sentences with numbers).
 _NEEDS: dict[str, tuple[str, ...]] = {
-    "items_disclosed_total": ("信息",), "page_views": ("浏览", "点击", "访问"),
-    "applications_received": ("申请",), "applications_answered": ("申请",),
-    "complaints_received": ("投诉", "举报"), "npc_suggestions_handled": ("人大代表",),
-    "cppcc_proposals_handled": ("政协",), "fees_charged": ("收取",),
+    "items_disclosed_total": ("信息",),
+    "page_views": ("浏览", "点击", "访问"),
+    "applications_received": ("申请",),
+    "applications_answered": ("申请",),
+    "complaints_received": ("投诉", "举报"),
+    "npc_suggestions_handled": ("人大代表",),
+    "cppcc_proposals_handled": ("政协",),
+    "fees_charged": ("收取",),
 }
 # The answer count follows the received count in the same sentence (收到投诉建议共45件,回复45件).
 _COMPLAINTS_ANSWERED = re.compile(rf"(?:回复|答复|办结|处理)(?:共计|共)?\s*{_NUM}\s*{_COUNT_UNIT}")
@@ -135,7 +143,7 @@ def _sentence_metrics(sentence: str) -> list[Metric]:
         for clause in _CLAUSE.findall(sentence[sentence.index("其中") :]):
             if (item := _BREAKDOWN_ITEM.search(clause)) and (code := _breakdown_code(item.group(1))):
                 found.append(Metric(f"items_disclosed_{code}", _value(item.group(2)), "条", sentence))
-    for m in (_STANDALONE_PART.finditer(sentence) if "主动公开" in sentence else ()):
+    for m in _STANDALONE_PART.finditer(sentence) if "主动公开" in sentence else ():
         if (code := _breakdown_code(m.group(1))) is not None:
             found.append(Metric(f"items_disclosed_{code}", _value(m.group(2)), "条", sentence))
     return found

@@ -1,4 +1,5 @@
 """The parser's result types. Their `to_dict()` forms are the JSON of docs/parse-output.md."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -42,8 +43,14 @@ class Check:
     rhs: int | float | None = None
 
     def to_dict(self) -> dict:
-        return {"rule": self.rule, "scope": self.scope, "status": self.status, "detail": self.detail,
-                "lhs": self.lhs, "rhs": self.rhs}
+        return {
+            "rule": self.rule,
+            "scope": self.scope,
+            "status": self.status,
+            "detail": self.detail,
+            "lhs": self.lhs,
+            "rhs": self.rhs,
+        }
 
 
 @dataclass(frozen=True)

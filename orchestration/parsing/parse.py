@@ -1,4 +1,5 @@
 """One report file → ParseResult. Never raises for bad input: failures become status "error"."""
+
 from __future__ import annotations
 
 import hashlib
@@ -67,7 +68,10 @@ def parse_bytes(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_BYT
         return ParseResult(file=file_name, sha256=result.sha256, status="error", error=str(exc), format=result.format)
     except Exception as exc:  # a parser bug must not stop a batch: report it on this file
         return ParseResult(
-            file=file_name, sha256=result.sha256, status="error", format=result.format,
+            file=file_name,
+            sha256=result.sha256,
+            status="error",
+            format=result.format,
             error=f"the parser failed on this file ({type(exc).__name__}: {exc})",
         )
     return result
@@ -84,5 +88,7 @@ def parse_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -
         with open(name, "rb") as f:
             data = f.read()
     except OSError as exc:
-        return ParseResult(file=name, sha256="", status="error", error=f"the file cannot be opened ({exc.strerror or exc})")
+        return ParseResult(
+            file=name, sha256="", status="error", error=f"the file cannot be opened ({exc.strerror or exc})"
+        )
     return parse_bytes(data, name, max_bytes=max_bytes)

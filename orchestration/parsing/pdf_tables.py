@@ -6,6 +6,7 @@ about 40 ms a page; pdfium does the parsing in C. Lines drawn inside form object
 by the forms' matrices. A page with table headings on which no ruled table is found here is
 left to pdfplumber by the caller.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -59,11 +60,29 @@ def _edge(x0: float, y0: float, x1: float, y1: float, height: float) -> dict | N
     left, right = min(x0, x1), max(x0, x1)
     top, bottom = height - max(y0, y1), height - min(y0, y1)
     if bottom - top <= _FLAT:
-        return {"x0": left, "x1": right, "top": top, "bottom": top, "doctop": top,
-                "width": right - left, "height": 0, "orientation": "h", "object_type": "line"}
+        return {
+            "x0": left,
+            "x1": right,
+            "top": top,
+            "bottom": top,
+            "doctop": top,
+            "width": right - left,
+            "height": 0,
+            "orientation": "h",
+            "object_type": "line",
+        }
     if right - left <= _FLAT:
-        return {"x0": left, "x1": left, "top": top, "bottom": bottom, "doctop": top,
-                "width": 0, "height": bottom - top, "orientation": "v", "object_type": "line"}
+        return {
+            "x0": left,
+            "x1": left,
+            "top": top,
+            "bottom": bottom,
+            "doctop": top,
+            "width": 0,
+            "height": bottom - top,
+            "orientation": "v",
+            "object_type": "line",
+        }
     return None
 
 
@@ -82,8 +101,7 @@ def _edges(page) -> list[dict]:
 def page_grids(page, textpage) -> list[Grid]:
     """The page's ruled tables, each as rows of cell texts; a merged cell is one cell, at its
     first row and column, not repeated across its span."""
-    from pdfplumber.table import (Table, cells_to_tables, edges_to_intersections,
-                                  intersections_to_cells, merge_edges)
+    from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
     from pdfplumber.utils import filter_edges
 
     edges = _edges(page)
@@ -94,8 +112,10 @@ def page_grids(page, textpage) -> list[Grid]:
     height = page.get_height()
     grids = []
     for table_cells in cells_to_tables(cells):
-        rows = [[_cell_text(textpage, cell, height) for cell in row.cells if cell is not None]
-                for row in Table(None, table_cells).rows]
+        rows = [
+            [_cell_text(textpage, cell, height) for cell in row.cells if cell is not None]
+            for row in Table(None, table_cells).rows
+        ]
         rows = [r for r in rows if any(r)]
         if rows:
             grids.append(rows)

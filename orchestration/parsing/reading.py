@@ -2,6 +2,7 @@
 
 Every failure a person should hear about is raised as ReadError with a one-sentence reason.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -28,9 +29,16 @@ class Document:
 
 
 _EXTENSIONS = {
-    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
-    ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
-    ".pdf": "pdf", ".docx": "docx",
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".xhtml": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
 }
 _UNSUPPORTED = {
     ".doc": "legacy Word .doc files are not supported (convert to .docx or PDF)",
@@ -73,15 +81,28 @@ def detect_format(data: bytes, file_name: str) -> str:
 # ---------------------------------------------------------------- encodings
 
 _ENCODING_NAMES = {  # codec name → the name reported; GB2312/GBK are read as their superset GB18030
-    "utf_8": "utf-8", "utf_8_sig": "utf-8", "gb2312": "gb18030", "gbk": "gb18030",
-    "gb18030": "gb18030", "hz": "gb18030", "big5": "big5", "big5hkscs": "big5", "cp950": "big5",
-    "utf_16": "utf-16", "utf_16_le": "utf-16", "utf_16_be": "utf-16",
-    "utf_32": "utf-32", "utf_32_le": "utf-32", "utf_32_be": "utf-32",
+    "utf_8": "utf-8",
+    "utf_8_sig": "utf-8",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "hz": "gb18030",
+    "big5": "big5",
+    "big5hkscs": "big5",
+    "cp950": "big5",
+    "utf_16": "utf-16",
+    "utf_16_le": "utf-16",
+    "utf_16_be": "utf-16",
+    "utf_32": "utf-32",
+    "utf_32_le": "utf-32",
+    "utf_32_be": "utf-32",
 }
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32", "utf-32"), (codecs.BOM_UTF32_BE, "utf-32", "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16", "utf-16"), (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
 )
 
 
@@ -137,9 +158,38 @@ def _plain_text(data: bytes, fmt: str) -> Document:
 # same parser, or any Python walk over the nodes, costs many times more than the parse itself.
 
 _BLOCK_TAGS = (
-    "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-    "article", "ul", "ol", "dd", "dt", "dl", "header", "footer", "nav", "title", "table",
-    "blockquote", "pre", "hr", "form", "aside", "main", "center",
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+    "dl",
+    "header",
+    "footer",
+    "nav",
+    "title",
+    "table",
+    "blockquote",
+    "pre",
+    "hr",
+    "form",
+    "aside",
+    "main",
+    "center",
 )
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "select")
 # Private-use characters delimit the data tables in the XSLT's output; any in the page go first,
@@ -154,8 +204,8 @@ _GRID_ATTR = "data-govreports-grid"
 # between the delimiters, a newline between paragraphs inside a cell.
 _PAGE_XSLT = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:output method="text" encoding="utf-8"/>
-<xsl:template match="{' | '.join(_BLOCK_TAGS)}"><xsl:text>&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;</xsl:text></xsl:template>
-<xsl:template match="{' | '.join(_DROP_TAGS)} | comment() | processing-instruction()"/>
+<xsl:template match="{" | ".join(_BLOCK_TAGS)}"><xsl:text>&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;</xsl:text></xsl:template>
+<xsl:template match="{" | ".join(_DROP_TAGS)} | comment() | processing-instruction()"/>
 <xsl:template match="table[@{_GRID_ATTR}]"><xsl:text>{_GRID_START}</xsl:text><xsl:for-each select=".//tr"><xsl:for-each select="td | th"><xsl:apply-templates/><xsl:text>{_CELL_END}</xsl:text></xsl:for-each><xsl:text>{_ROW_END}</xsl:text></xsl:for-each><xsl:text>{_GRID_END}</xsl:text></xsl:template>
 </xsl:stylesheet>"""
 _lxml = threading.local()  # lxml parsers and XSLT objects are not to be shared between threads
@@ -180,8 +230,7 @@ def _is_data_table(table) -> bool:
 
 
 def _grid(delimited: str) -> Grid:
-    rows = [[" ".join(cell.split()) for cell in row.split(_CELL_END)[:-1]]
-            for row in delimited.split(_ROW_END)[:-1]]
+    rows = [[" ".join(cell.split()) for cell in row.split(_CELL_END)[:-1]] for row in delimited.split(_ROW_END)[:-1]]
     return [r for r in rows if any(r)]
 
 
@@ -214,8 +263,7 @@ def _html(data: bytes) -> Document:
             grids.append(grid)
         parts += ["\n", after]
     lines = (" ".join(line.split()) for line in "".join(parts).splitlines())
-    return Document(text="\n".join(line for line in lines if line), format="html", encoding=encoding,
-                    grids=grids)
+    return Document(text="\n".join(line for line in lines if line), format="html", encoding=encoding, grids=grids)
 
 
 # ---------------------------------------------------------------- PDF
@@ -225,7 +273,8 @@ def _html(data: bytes) -> Document:
 # from the page before repeats no header on its new page.
 _TABLE_PAGE = re.compile(
     r"本年制发件数|本年新制作数量|申请人情况|自然人|行政复议|第二十条|指标名称|计量单位"
-    r"|不予公开|无法提供|不予处理|其他处理|结转下年度|行政许可|行政处罚|事业性收费")
+    r"|不予公开|无法提供|不予处理|其他处理|结转下年度|行政许可|行政处罚|事业性收费"
+)
 
 _TABLE_HEADINGS = re.compile(r"本年制发件数|本年新制作数量|申请人情况|结果维持|指标名称")
 
@@ -259,8 +308,7 @@ def _pdf(data: bytes) -> Document:
     missed = [n for n, found in grids.items() if not found and _TABLE_HEADINGS.search(pages[n])]
     if missed:
         grids.update(_pdfplumber_grids(data, missed))
-    return Document(text="\n".join(pages), format="pdf",
-                    grids=[grid for n in sorted(grids) for grid in grids[n]])
+    return Document(text="\n".join(pages), format="pdf", grids=[grid for n in sorted(grids) for grid in grids[n]])
 
 
 def _pdfplumber_grids(data: bytes, page_numbers: list[int]) -> dict[int, list[Grid]]:
@@ -300,7 +348,10 @@ def _docx(data: bytes) -> Document:
         elif child.tag == f"{_W}tbl":
             # Cells as they stand in each <w:tr> (row.cells would repeat merged cells).
             rows = [
-                [" ".join("".join(t.text or "" for t in tc.iter(f"{_W}t")).split()) for tc in tr.iterchildren(f"{_W}tc")]
+                [
+                    " ".join("".join(t.text or "" for t in tc.iter(f"{_W}t")).split())
+                    for tc in tr.iterchildren(f"{_W}tc")
+                ]
                 for tr in child.iterchildren(f"{_W}tr")
             ]
             rows = [r for r in rows if any(r)]
@@ -309,7 +360,13 @@ def _docx(data: bytes) -> Document:
     return Document(text="\n".join(lines), format="docx", grids=grids)
 
 
-_READERS = {"txt": lambda d: _plain_text(d, "txt"), "md": lambda d: _plain_text(d, "md"), "html": _html, "pdf": _pdf, "docx": _docx}
+_READERS = {
+    "txt": lambda d: _plain_text(d, "txt"),
+    "md": lambda d: _plain_text(d, "md"),
+    "html": _html,
+    "pdf": _pdf,
+    "docx": _docx,
+}
 
 
 def read_document(data: bytes, file_name: str) -> Document:

@@ -4,6 +4,7 @@
 The CSV is read straight from the installed package: importing cpca itself would pull in pandas,
 and nothing here may reach the network.
 """
+
 from __future__ import annotations
 
 import csv

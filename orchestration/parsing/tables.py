@@ -6,6 +6,7 @@ Both sources are first turned into the same stream of rows (label cells, then va
 one assembler per table serves every input form. Regions are cut by each table's anchors, so
 numbers in prose elsewhere never land in a table.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,11 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
 
-from . import labels as lab
-from . import linear
+from . import labels as lab, linear
 from .checks import cell_values, outcome_layout, table3_layout, table3_rules, table4_rules
-from .codes import (TABLE3_COLUMN_CODES, TABLE3_FULL_CELLS, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_GROUPS,
-                    TABLE4_KEYS)
+from .codes import TABLE3_COLUMN_CODES, TABLE3_FULL_CELLS, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_GROUPS, TABLE4_KEYS
 from .glued import ambiguous_flag, resolve_rows, split_totalled
 from .model import TableCell, TablesResult
 from .values import is_digit_run, is_null_marker, is_value, parse_number
@@ -92,7 +91,7 @@ def text_items(text: str) -> list[Item]:
     if first is None:
         return []
     items = []
-    for line in text[text.rfind("\n", 0, first.start()) + 1:].splitlines():
+    for line in text[text.rfind("\n", 0, first.start()) + 1 :].splitlines():
         stripped = line.strip()
         if not stripped:
             continue
@@ -114,8 +113,7 @@ def text_items(text: str) -> list[Item]:
 
 def grid_items(grids: Sequence[Sequence[Sequence[str]]]) -> list[Item]:
     # Cells keep their text as it stood (raw); blank-ness is judged on the stripped text.
-    return [Item(list(row), True, n)
-            for n, grid in enumerate(grids, start=1) for row in grid if row]
+    return [Item(list(row), True, n) for n, grid in enumerate(grids, start=1) for row in grid if row]
 
 
 # --- items to rows --------------------------------------------------------------------------
@@ -140,7 +138,7 @@ def build_rows(items: Iterable[Item], values_first: bool = False) -> list[Row]:
             last = len(is_val) - 1 - is_val[::-1].index(False) if False in is_val else -1
             own = [c.strip() for c, v in zip(item.cells[: last + 1], is_val) if not v]
             cur.labels += own
-            values = item.cells[last + 1:]
+            values = item.cells[last + 1 :]
             # A labelled row of blank cells is a real row left unfilled; a row of nothing but
             # blanks is layout (str.strip leaves a blank cell empty, i.e. false).
             if any(map(str.strip, values)) or (own and values):
@@ -167,8 +165,10 @@ def build_rows(items: Iterable[Item], values_first: bool = False) -> list[Row]:
 def has_unlabelled_values(items: Iterable[Item]) -> bool:
     """Whether a free-text line holds a row of numbers and no label: only then can
     `values_first` apply (a lone number on a line is the one-cell-per-line form)."""
-    return any(not it.structured and len(it.cells) > 1 and all(map(is_value, it.cells))
-               and any(map(_filled, it.cells)) for it in items)
+    return any(
+        not it.structured and len(it.cells) > 1 and all(map(is_value, it.cells)) and any(map(_filled, it.cells))
+        for it in items
+    )
 
 
 # --- regions --------------------------------------------------------------------------------
@@ -253,6 +253,7 @@ def _with_orphans_placed(rows: Coded) -> list[Coded]:
     row whose cells are blank. Each such row of numbers goes to the one blank labelled row next
     to it; where both neighbours are blank labelled rows, the readings with all of those going
     up and all going down are both returned, for the arithmetic to choose."""
+
     def blank(i: int) -> bool:
         return 0 <= i < len(rows) and rows[i][1] is not None and not any(map(_filled, rows[i][0].values))
 
@@ -269,12 +270,17 @@ def _with_orphans_placed(rows: Coded) -> list[Coded]:
         elif near:
             undecided.append(i)
     readings = []
-    for step in ((-1, 1) if undecided else (0,)):
+    for step in (-1, 1) if undecided else (0,):
         chosen = {**owners, **{i: i + step for i in undecided}}
         claims = Counter(chosen.values())  # a row claimed by two rows of numbers gets neither
         placed = {j: i for i, j in chosen.items() if claims[j] == 1}
-        readings.append([(Row(row.labels, rows[placed[j]][0].values), code) if j in placed else (row, code)
-                         for j, (row, code) in enumerate(rows) if j not in chosen or chosen[j] not in placed])
+        readings.append(
+            [
+                (Row(row.labels, rows[placed[j]][0].values), code) if j in placed else (row, code)
+                for j, (row, code) in enumerate(rows)
+                if j not in chosen or chosen[j] not in placed
+            ]
+        )
     return readings
 
 
@@ -303,8 +309,11 @@ def _table3_cells(rows: Coded) -> _Out:
             out.cells += map(TableCell, repeat(3), repeat(code), T3_COLUMNS, values, raws)
             continue
         out.flags.append("table3_unreadable_cell")
-        out.cells += [TableCell(3, code, col, value, raw) for col, value, raw in zip(T3_COLUMNS, values, raws)
-                      if value is not _UNREADABLE]
+        out.cells += [
+            TableCell(3, code, col, value, raw)
+            for col, value, raw in zip(T3_COLUMNS, values, raws)
+            if value is not _UNREADABLE
+        ]
     if glued:
         # Glued rows are the rare case: only they need the cells read as a lookup.
         cells_read = out.cells.copy()
@@ -341,8 +350,13 @@ def _rules_of(out: _Out) -> tuple:
     if not out.cells:
         return ()
     table = out.cells[0].table
-    return (table3_rules(outcome_layout({c.row for c in out.cells}, None)) if table == 3
-            else table4_rules() if table == 4 else ())
+    return (
+        table3_rules(outcome_layout({c.row for c in out.cells}, None))
+        if table == 3
+        else table4_rules()
+        if table == 4
+        else ()
+    )
 
 
 def _table3_codes(rows: list[Row]) -> list[str | None]:
@@ -356,9 +370,14 @@ def _table3_codes(rows: list[Row]) -> list[str | None]:
         previous = code or previous
     # A row whose own (last) label names nothing took its code from a group label before it
     # ('(六)其他处理' above a misspelt '1.申请人…逾不期补正…'): its own label decides, as a typo.
-    by_group = {i for i, (row, code) in enumerate(zip(rows, codes))
-                if code is not None and len(row.labels) > 1 and lab.table3_row(row.labels[-1], None) is None
-                and lab.resembling_row(row.labels[-1], T3_CODES) is not None}
+    by_group = {
+        i
+        for i, (row, code) in enumerate(zip(rows, codes))
+        if code is not None
+        and len(row.labels) > 1
+        and lab.table3_row(row.labels[-1], None) is None
+        and lab.resembling_row(row.labels[-1], T3_CODES) is not None
+    }
     known = [(i, T3_ORDER[c]) for i, c in enumerate(codes) if c is not None and i not in by_group]
     for i, code in enumerate(codes):
         if (code is not None and i not in by_group) or not rows[i].values or not rows[i].labels:
@@ -383,14 +402,17 @@ def _joined_continuations(rows: list[Row], codes: list[str | None]) -> Coded:
     for row, code in zip(rows, codes):
         above = joined[-1][0] if joined else None
         # Cheapest tests first: this runs for every row of every Table 3.
-        if (above is not None and row.labels and above.labels
-                and any(map(_filled, above.values)) != any(map(_filled, row.values))
-                and not lab.opens_with_ordinal(row.labels[0])):
+        if (
+            above is not None
+            and row.labels
+            and above.labels
+            and any(map(_filled, above.values)) != any(map(_filled, row.values))
+            and not lab.opens_with_ordinal(row.labels[0])
+        ):
             numbered, blank = (above, row) if any(map(_filled, above.values)) else (row, above)
             wrapped = lab.table3_row(above.labels[-1] + row.labels[0], previous)
             own = lab.table3_row(numbered.labels[-1], previous)
-            if wrapped is not None and (
-                    own is None or own == wrapped == lab.table3_row(blank.labels[-1], previous)):
+            if wrapped is not None and (own is None or own == wrapped == lab.table3_row(blank.labels[-1], previous)):
                 joined[-1] = (Row(above.labels + row.labels, numbered.values), wrapped)
                 previous = wrapped
                 continue
@@ -407,16 +429,20 @@ def _drop_blank_group_row(read: dict[str, list[str]]) -> None:
         del read["other_handling"]
 
 
-def _split_glued_table3(glued: dict[str, list[str]], rows: set[str],
-                        known: Callable[[], dict[tuple[int, str, str], int | None]], out: _Out) -> None:
+def _split_glued_table3(
+    glued: dict[str, list[str]], rows: set[str], known: Callable[[], dict[tuple[int, str, str], int | None]], out: _Out
+) -> None:
     candidates = {code: split_totalled(runs, 1, len(T3_COLUMNS)) for code, runs in glued.items()}
     rules = table3_rules(outcome_layout(rows, None))
     chosen = resolve_rows(known, candidates, T3_COLUMNS, rules)
     for code, runs in glued.items():
         if code not in chosen:
             # No split at all means the row lost cells rather than separators.
-            out.flags.append(ambiguous_flag(f"table3.{code}", len(candidates[code])) if candidates[code]
-                             else "table3_row_width_mismatch")
+            out.flags.append(
+                ambiguous_flag(f"table3.{code}", len(candidates[code]))
+                if candidates[code]
+                else "table3_row_width_mismatch"
+            )
             continue
         raw = " ".join(runs)
         out.cells += [TableCell(3, code, col, v, raw) for col, v in zip(T3_COLUMNS, chosen[code])]

@@ -1,4 +1,5 @@
 """Reading one table cell's text: a number, a "not filled" marker, or not a value at all."""
+
 from __future__ import annotations
 
 import re

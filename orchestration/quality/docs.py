@@ -35,15 +35,13 @@ def _docs_context(docs_dir: Path, history_dir: Path):
     )
     config.stores[config.validation_results_store_name] = {
         "class_name": "ValidationResultsStore",
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                          "base_directory": str(history_dir)},
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(history_dir)},
     }
     config.data_docs_sites = {
         "local_site": {
             "class_name": "SiteBuilder",
             "show_how_to_buttons": False,
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(docs_dir)},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
             # Validation pages show every expectation; separate suite pages would be rebuilt
             # from this process's suites only, and profiling is not used.
             "site_section_builders": {"expectations": "None", "profiling": "None"},
@@ -97,7 +95,7 @@ def build_data_docs(
     from great_expectations.core.run_identifier import RunIdentifier  # after the context: GX set up
 
     store = context.validation_results_store
-    run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.timezone.utc))
+    run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
     new_keys = []
     for result in results:
         if result.gx_result is not None:

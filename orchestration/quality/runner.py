@@ -96,8 +96,7 @@ def build_gx_suite(suite: Suite):
     return gx.ExpectationSuite(
         name=suite.name,
         expectations=[
-            ExpectationConfiguration(type=e.type, kwargs=dict(e.kwargs)).to_domain_obj()
-            for e in suite.expectations
+            ExpectationConfiguration(type=e.type, kwargs=dict(e.kwargs)).to_domain_obj() for e in suite.expectations
         ],
     )
 
@@ -176,8 +175,7 @@ def run_suite(suite: Suite, con_or_path: duckdb.DuckDBPyConnection | Path | str)
     df = read_frame(suite.query, con_or_path)
     if df.empty:
         # No row means nothing to assess, which passes; GX is not even needed.
-        return SuiteResult(suite.name, suite.asset, suite.severity, True, 0, [], [],
-                           summarise(suite, 0, []))
+        return SuiteResult(suite.name, suite.asset, suite.severity, True, 0, [], [], summarise(suite, 0, []))
     with _GX_LOCK:
         batch = _batch_definition(suite.name).get_batch(batch_parameters={"dataframe": df})
         gx_result = batch.validate(build_gx_suite(suite), result_format=RESULT_FORMAT)

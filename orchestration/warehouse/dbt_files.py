@@ -3,6 +3,7 @@ Python steps use: the seeds of codes from orchestration/parsing/codes.py, and th
 staging models from tables.py. `govreports generate` writes them (`make generate`); a test holds
 the committed files to what it writes.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,9 +32,17 @@ def _table2_items():
         order = itertools.count(1)  # position within the layout's table
         for block in (b for b in codes.TABLE2_BLOCKS if b.layout == layout):
             for (row, row_label), (column, column_label) in itertools.product(block.rows, block.columns):
-                yield (layout, row, column, block.item, row_label, column_label,
-                       codes.TABLE2_AMOUNT_KINDS.get(column, "count"), column in codes.TABLE2_SIGNED_COLUMNS,
-                       next(order))
+                yield (
+                    layout,
+                    row,
+                    column,
+                    block.item,
+                    row_label,
+                    column_label,
+                    codes.TABLE2_AMOUNT_KINDS.get(column, "count"),
+                    column in codes.TABLE2_SIGNED_COLUMNS,
+                    next(order),
+                )
 
 
 def seeds() -> dict[str, str]:
@@ -46,18 +55,31 @@ def seeds() -> dict[str, str]:
         "table3_columns": _csv(
             ("column_code", "label_zh", "column_group", "sort_order", "is_total"),
             # A column printed under no heading (自然人, 总计) is a group of its own.
-            ((c.code, c.label, c.group or c.code, c.order, c.code not in codes.TABLE3_APPLICANT_COLUMNS)
-             for c in codes.TABLE3_COLUMNS),
+            (
+                (c.code, c.label, c.group or c.code, c.order, c.code not in codes.TABLE3_APPLICANT_COLUMNS)
+                for c in codes.TABLE3_COLUMNS
+            ),
         ),
         "table2_items": _csv(
-            ("layout", "row_code", "column_code", "group_label_zh", "row_label_zh", "column_label_zh",
-             "value_kind", "may_be_negative", "sort_order"),
+            (
+                "layout",
+                "row_code",
+                "column_code",
+                "group_label_zh",
+                "row_label_zh",
+                "column_label_zh",
+                "value_kind",
+                "may_be_negative",
+                "sort_order",
+            ),
             _table2_items(),
         ),
         "table4_columns": _csv(
             ("group_code", "group_label_zh", "column_code", "column_label_zh", "sort_order"),
-            ((g.code, g.label, c.code, c.label, order) for order, (g, c) in
-             enumerate(itertools.product(codes.TABLE4_GROUPS, codes.TABLE4_COLUMNS), start=1)),
+            (
+                (g.code, g.label, c.code, c.label, order)
+                for order, (g, c) in enumerate(itertools.product(codes.TABLE4_GROUPS, codes.TABLE4_COLUMNS), start=1)
+            ),
         ),
     }
 
@@ -79,13 +101,16 @@ def sources_yml() -> str:
                     "meta": {"dagster": {"asset_key": [t.asset_key]}},
                     "columns": [_described({"name": c.name, "data_type": c.type}, c.description) for c in t.columns],
                 }
-                for t in tables.SOURCES if t.schema == schema
+                for t in tables.SOURCES
+                if t.schema == schema
             ],
         }
         for schema, description in tables.SCHEMAS.items()
     ]
     body = yaml.safe_dump({"version": 2, "sources": sources}, sort_keys=False, allow_unicode=True, width=1000)
-    return "# Written by `govreports generate` from orchestration/warehouse/tables.py: edit that, not this file.\n" + body
+    return (
+        "# Written by `govreports generate` from orchestration/warehouse/tables.py: edit that, not this file.\n" + body
+    )
 
 
 def files() -> dict[Path, str]:
@@ -95,8 +120,11 @@ def files() -> dict[Path, str]:
 
 def stale(project_dir: Path) -> list[Path]:
     """The generated files of the dbt project at `project_dir` that differ from what they should hold."""
-    return [path for path, text in files().items()
-            if not (project_dir / path).exists() or (project_dir / path).read_text(encoding="utf-8") != text]
+    return [
+        path
+        for path, text in files().items()
+        if not (project_dir / path).exists() or (project_dir / path).read_text(encoding="utf-8") != text
+    ]
 
 
 def write(project_dir: Path) -> list[Path]:

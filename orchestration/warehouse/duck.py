@@ -3,6 +3,7 @@
 DuckDB allows one writer per file and a reader's open connection blocks it, so every caller
 opens, works and closes (a `with` block) instead of holding a connection across steps.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -4,6 +4,7 @@ The copy is built beside the served file and renamed over it, so a reader sees e
 the new warehouse, never a half-built one; readers hold the served file, never the working one,
 so they cannot block the pipeline's writer.
 """
+
 from __future__ import annotations
 
 import os

@@ -8,6 +8,7 @@ scale), so the hash of each landing path is cached with the size and mtime it ha
 (ingest.landed_files): a file whose size and mtime_ns are unchanged is not read again. A file
 rewritten under the same name changes its mtime and is hashed anew.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -159,22 +160,22 @@ def hash_landed(
 def update_hash_cache(con: duckdb.DuckDBPyConnection, hashed: list[LandedFile], digests: dict[str, str]) -> None:
     if not hashed:
         return
-    batch = pa.table({
-        "landing_path": [str(f.path) for f in hashed],
-        "size_bytes": [f.size_bytes for f in hashed],
-        "mtime_ns": [f.mtime_ns for f in hashed],
-        "sha256": [digests[str(f.path)] for f in hashed],
-    })
+    batch = pa.table(
+        {
+            "landing_path": [str(f.path) for f in hashed],
+            "size_bytes": [f.size_bytes for f in hashed],
+            "mtime_ns": [f.mtime_ns for f in hashed],
+            "sha256": [digests[str(f.path)] for f in hashed],
+        }
+    )
     con.register("hashed_files", batch)
     con.execute("insert or replace into ingest.landed_files by name select * from hashed_files")
     con.unregister("hashed_files")
 
 
-def register_landed_files(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, raw_dir: Path
-) -> RegisterOutcome:
+def register_landed_files(con: duckdb.DuckDBPyConnection, landing_dir: Path, raw_dir: Path) -> RegisterOutcome:
     known = known_hashes(con)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     files = scan_landing(landing_dir)
     digests, hashed = hash_landed(files, cached_hashes(con), raw_dir, known)
     new: list[RegisteredFile] = []

@@ -4,6 +4,7 @@ Only files not yet parsed with the current parser version are parsed; a re-parse
 file's rows in every staging table in one transaction, so a file is never half-loaded or loaded
 twice. Files the parser refuses go to ingest.quarantined_files with the parser's reason.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
@@ -47,8 +48,14 @@ class LoadOutcome:
 # Explicit types keep a chunk whose values are all null (no Table 2 anywhere, say) the same type as
 # the others; a date travels as the parser's ISO text and DuckDB casts it on insert.
 _ARROW_TYPES = {
-    "varchar": pa.string(), "varchar[]": pa.list_(pa.string()), "boolean": pa.bool_(), "integer": pa.int32(),
-    "bigint": pa.int64(), "double": pa.float64(), "timestamp": pa.timestamp("us"), "date": pa.string(),
+    "varchar": pa.string(),
+    "varchar[]": pa.list_(pa.string()),
+    "boolean": pa.bool_(),
+    "integer": pa.int32(),
+    "bigint": pa.int64(),
+    "double": pa.float64(),
+    "timestamp": pa.timestamp("us"),
+    "date": pa.string(),
 }
 ROW_SCHEMAS: dict[str, pa.Schema] = {
     t.qualified: pa.schema([(c.name, _ARROW_TYPES[c.type]) for c in t.columns]) for t in tables.FROM_PARSER
@@ -92,7 +99,7 @@ _NO_REGION = Region(None, None, None, None)
 
 def staging_rows(results: Iterable[ParseResult], parser_version: str, raw_paths: Mapping[str, str]) -> StagingRows:
     """The rows each staging table gets from these parse results, as Arrow tables."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     rows: dict[str, list[tuple]] = {table: [] for table in ROW_SCHEMAS}
     cells = {2: rows["parsed.table2_cells"], 3: rows["parsed.table3_cells"], 4: rows["parsed.table4_cells"]}
     for r in results:
@@ -103,11 +110,31 @@ def staging_rows(results: Iterable[ParseResult], parser_version: str, raw_paths:
             )
             continue
         region = r.region or _NO_REGION
-        rows["parsed.reports"].append((
-            sha, r.file, parser_version, now, r.format, r.encoding, r.script, r.doc_type, r.layout,
-            r.table3_outcome_layout, bool(r.is_template), r.title, r.agency, region.province, region.city, region.county, region.code,
-            r.report_year, r.publish_date, list(r.repairs), list(r.flags),
-        ))
+        rows["parsed.reports"].append(
+            (
+                sha,
+                r.file,
+                parser_version,
+                now,
+                r.format,
+                r.encoding,
+                r.script,
+                r.doc_type,
+                r.layout,
+                r.table3_outcome_layout,
+                bool(r.is_template),
+                r.title,
+                r.agency,
+                region.province,
+                region.city,
+                region.county,
+                region.code,
+                r.report_year,
+                r.publish_date,
+                list(r.repairs),
+                list(r.flags),
+            )
+        )
         for c in r.cells:
             cells[c.table].append((sha, c.row, c.column, c.value, c.raw))
         rows["parsed.narrative_metrics"].extend((sha, m.name, m.value, m.unit, m.evidence) for m in r.metrics)
@@ -122,7 +149,9 @@ def _arrow(rows: list[tuple], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays([pa.array(col, type=f.type) for col, f in zip(columns, schema)], schema=schema)
 
 
-def _parse_chunk(parse_file: Callable[[str], ParseResult], items: Sequence[PendingFile], parser_version: str) -> StagingRows:
+def _parse_chunk(
+    parse_file: Callable[[str], ParseResult], items: Sequence[PendingFile], parser_version: str
+) -> StagingRows:
     """Runs in a pool worker: parse and turn the results into Arrow tables there, so what comes
     back to the loading process is a few compact buffers, not a report's many Python objects."""
     results = [parse_one(parse_file, item) for item in items]
@@ -135,7 +164,7 @@ def _concat(parts: Sequence[StagingRows]) -> StagingRows:
 
 def _chunks(items: Sequence[PendingFile], workers: int) -> list[Sequence[PendingFile]]:
     size = max(1, len(items) // (workers * 8))  # small enough that the workers finish together
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def parse_batches(
@@ -153,8 +182,9 @@ def parse_batches(
             yield _parse_chunk(parse_file, items, parser_version)
         return
     workers = workers or os.cpu_count() or 1
-    batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
+    batches = [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
+
         def submit(batch):
             return [pool.submit(_parse_chunk, parse_file, chunk, parser_version) for chunk in _chunks(batch, workers)]
 
@@ -178,10 +208,16 @@ def _any_loaded_before(con: duckdb.DuckDBPyConnection) -> bool:
 
 def load_rows(con: duckdb.DuckDBPyConnection, rows: StagingRows) -> LoadOutcome:
     """Replace the rows of every file in `rows` in one transaction, in bulk (one insert per table)."""
-    shas = pa.table({"sha256": pa.concat_arrays([
-        rows["parsed.reports"]["sha256"].combine_chunks(),
-        rows["ingest.quarantined_files"]["sha256"].combine_chunks(),
-    ])})
+    shas = pa.table(
+        {
+            "sha256": pa.concat_arrays(
+                [
+                    rows["parsed.reports"]["sha256"].combine_chunks(),
+                    rows["ingest.quarantined_files"]["sha256"].combine_chunks(),
+                ]
+            )
+        }
+    )
     if not shas.num_rows:
         return LoadOutcome(parsed=0, quarantined=0, rows_written={})
     con.execute("begin transaction")

@@ -5,6 +5,7 @@ models/staging/_sources.yml (written by `govreports generate`) all follow this l
 One DuckDB file; schema `ingest` for what arrived, `parsed` for what the parser read. The sha256
 of a raw file's bytes identifies the file and its report.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,7 +56,9 @@ def _codes(records) -> str:
 def _cells(n: int, what: str, key: str, value_type: str, key_codes: str = "", column_codes: str = "") -> Table:
     """Table n in long form: a row per cell the parser read."""
     return Table(
-        "parsed", f"table{n}_cells", f"Table {n} ({what}) cells, long form; value null = present but not filled.",
+        "parsed",
+        f"table{n}_cells",
+        f"Table {n} ({what}) cells, long form; value null = present but not filled.",
         (
             Column("sha256", "varchar", not_null=True),
             Column(key, "varchar", key_codes, not_null=True),
@@ -63,12 +66,15 @@ def _cells(n: int, what: str, key: str, value_type: str, key_codes: str = "", co
             Column("value", value_type),
             Column("raw", "varchar", "The cell's text as read."),
         ),
-        asset_key=f"parsed_table{n}_cells", from_parser=True,
+        asset_key=f"parsed_table{n}_cells",
+        from_parser=True,
     )
 
 
 REPORT_FILES = Table(
-    "ingest", "report_files", "One row per distinct file ever landed, keyed by the sha256 of its bytes.",
+    "ingest",
+    "report_files",
+    "One row per distinct file ever landed, keyed by the sha256 of its bytes.",
     (
         Column("sha256", "varchar", primary_key=True),
         Column("file_name", "varchar", "Base name as it landed (first arrival).", not_null=True),
@@ -78,11 +84,13 @@ REPORT_FILES = Table(
         Column("extension", "varchar", "Lower-case, without dot: txt, html, pdf, docx, md ..."),
         Column("arrived_at", "timestamp", "UTC, when first registered.", not_null=True),
     ),
-    asset_key="raw_report_files", written_at="arrived_at",
+    asset_key="raw_report_files",
+    written_at="arrived_at",
 )
 
 LANDED_FILES = Table(
-    "ingest", "landed_files",
+    "ingest",
+    "landed_files",
     "The sha256 of each landing path as last hashed, with the size and mtime it had then: a file whose "
     "size and mtime are unchanged is not read again (hashing 100,000 files takes minutes).",
     (
@@ -94,7 +102,8 @@ LANDED_FILES = Table(
 )
 
 QUARANTINED_FILES = Table(
-    "ingest", "quarantined_files",
+    "ingest",
+    "quarantined_files",
     "Files the parser refused (cannot decode, too large, scanned PDF...); the file stays in the raw store.",
     (
         Column("sha256", "varchar", primary_key=True),
@@ -105,11 +114,15 @@ QUARANTINED_FILES = Table(
         Column("parser_version", "varchar", not_null=True),
         Column("quarantined_at", "timestamp", "UTC.", not_null=True),
     ),
-    asset_key="quarantined_files", from_parser=True, written_at="quarantined_at",
+    asset_key="quarantined_files",
+    from_parser=True,
+    written_at="quarantined_at",
 )
 
 REPORTS = Table(
-    "parsed", "reports", "One row per successfully parsed file (status ok in `govreports parse`).",
+    "parsed",
+    "reports",
+    "One row per successfully parsed file (status ok in `govreports parse`).",
     (
         Column("sha256", "varchar", primary_key=True),
         Column("file_name", "varchar", not_null=True),
@@ -120,9 +133,12 @@ REPORTS = Table(
         Column("script", "varchar", "simplified | traditional (of the source)."),
         Column("doc_type", "varchar", "annual_report | work_summary | self_inspection | other.", not_null=True),
         Column("layout", "varchar", "2021 | 2019 | freeform | null."),
-        Column("table3_outcome_layout", "varchar",
-               "The outcome rows (七)总计 sums: 2021 (21 rows) | 2019 (19) | null without a Table 3.",
-               added_later=True),
+        Column(
+            "table3_outcome_layout",
+            "varchar",
+            "The outcome rows (七)总计 sums: 2021 (21 rows) | 2019 (19) | null without a Table 3.",
+            added_later=True,
+        ),
         Column("is_template", "boolean", not_null=True),
         Column("title", "varchar"),
         Column("agency", "varchar"),
@@ -135,16 +151,26 @@ REPORTS = Table(
         Column("repairs", "varchar[]"),
         Column("flags", "varchar[]"),
     ),
-    asset_key="parsed_reports", from_parser=True, written_at="parsed_at",
+    asset_key="parsed_reports",
+    from_parser=True,
+    written_at="parsed_at",
 )
 
 TABLE2_CELLS = _cells(2, "proactive disclosure", "row_code", "double")
 TABLE3_CELLS = _cells(3, "applications received and handled", "row_code", "bigint")
-TABLE4_CELLS = _cells(4, "administrative review and litigation", "group_code", "bigint",
-                      _codes(codes.TABLE4_GROUPS), _codes(codes.TABLE4_COLUMNS))
+TABLE4_CELLS = _cells(
+    4,
+    "administrative review and litigation",
+    "group_code",
+    "bigint",
+    _codes(codes.TABLE4_GROUPS),
+    _codes(codes.TABLE4_COLUMNS),
+)
 
 NARRATIVE_METRICS = Table(
-    "parsed", "narrative_metrics", "Numbers read from the prose, with the sentence they came from.",
+    "parsed",
+    "narrative_metrics",
+    "Numbers read from the prose, with the sentence they came from.",
     (
         Column("sha256", "varchar", not_null=True),
         Column("metric_name", "varchar", not_null=True),
@@ -152,11 +178,13 @@ NARRATIVE_METRICS = Table(
         Column("unit", "varchar"),
         Column("evidence", "varchar", "The sentence.", not_null=True),
     ),
-    asset_key="parsed_narrative_metrics", from_parser=True,
+    asset_key="parsed_narrative_metrics",
+    from_parser=True,
 )
 
 REPORT_CHECKS = Table(
-    "parsed", "report_checks",
+    "parsed",
+    "report_checks",
     "The per-report rules, evaluated by the parser (orchestration/parsing/checks.py, the checks of "
     "`govreports parse`): one row per report × rule × scope.",
     (
@@ -168,11 +196,13 @@ REPORT_CHECKS = Table(
         Column("lhs", "double", "The rule's left side (a sum of cells); null when not assessable.", added_later=True),
         Column("rhs", "double", "The rule's right side; null when not assessable.", added_later=True),
     ),
-    asset_key="parsed_report_checks", from_parser=True,
+    asset_key="parsed_report_checks",
+    from_parser=True,
 )
 
 DBT_BUILD_STATE = Table(
-    "ingest", "dbt_build_state",
+    "ingest",
+    "dbt_build_state",
     "What the last successful dbt build was built from (orchestration/warehouse/build_state.py).",
     (
         Column("fingerprint", "varchar", not_null=True),
@@ -182,8 +212,16 @@ DBT_BUILD_STATE = Table(
 )
 
 TABLES: tuple[Table, ...] = (
-    REPORT_FILES, LANDED_FILES, QUARANTINED_FILES, REPORTS, TABLE2_CELLS, TABLE3_CELLS, TABLE4_CELLS,
-    NARRATIVE_METRICS, REPORT_CHECKS, DBT_BUILD_STATE,
+    REPORT_FILES,
+    LANDED_FILES,
+    QUARANTINED_FILES,
+    REPORTS,
+    TABLE2_CELLS,
+    TABLE3_CELLS,
+    TABLE4_CELLS,
+    NARRATIVE_METRICS,
+    REPORT_CHECKS,
+    DBT_BUILD_STATE,
 )
 SOURCES = tuple(t for t in TABLES if t.asset_key)  # what a dbt build reads
 FROM_PARSER = tuple(t for t in TABLES if t.from_parser)
@@ -199,6 +237,7 @@ def schema_sql() -> str:
     for t in TABLES:
         columns = ",\n    ".join(_column_sql(c) for c in t.columns)
         statements.append(f"create table if not exists {t.qualified} (\n    {columns}\n)")
-        statements += [f"alter table {t.qualified} add column if not exists {_column_sql(c)}"
-                       for c in t.columns if c.added_later]
+        statements += [
+            f"alter table {t.qualified} add column if not exists {_column_sql(c)}" for c in t.columns if c.added_later
+        ]
     return ";\n".join(statements) + ";\n"

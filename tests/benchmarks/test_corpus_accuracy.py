@@ -5,6 +5,7 @@ per form: the forms the parser read before the corpus learned the real reports' 
 target; the forms added then (one-line pages, PDF-converter markdown, misprinted labels) are held
 to a floor that is raised as the parser learns them.
 """
+
 from collections import Counter
 
 import pytest
@@ -17,10 +18,21 @@ SAMPLE = 300
 SEED = 1
 ALL_FORMS = {form for form, _ in corpus.TABLE_FORMS} | {form for form, _ in corpus.PROSE_FORMS}
 # Table 3 forms the parser read before the real reports' shapes were added, and their target.
-FORMS_READ_TODAY = frozenset({
-    "html", "html_gb18030", "text_cells", "text_cells_gb18030", "text_rows", "text_glued", "markdown",
-    "traditional_pinyin", "traditional_big5", "pdf", "docx",
-})
+FORMS_READ_TODAY = frozenset(
+    {
+        "html",
+        "html_gb18030",
+        "text_cells",
+        "text_cells_gb18030",
+        "text_rows",
+        "text_glued",
+        "markdown",
+        "traditional_pinyin",
+        "traditional_big5",
+        "pdf",
+        "docx",
+    }
+)
 READ_TODAY_MIN_T3_SHARE = 0.999
 # Every other scored form (text_oneline, pdf_markdown, any "+typos"): a floor under the lowest of
 # them, to be raised towards READ_TODAY_MIN_T3_SHARE as the parser learns them. On this sample
@@ -83,7 +95,9 @@ def test_the_generator_is_deterministic(tmp_path):
     second = corpus.generate(tmp_path / "b", 40, 7)
     assert first.read_bytes() == second.read_bytes()
     for t in read_truth(first):
-        assert (tmp_path / "a" / "landing" / t["file"]).read_bytes() == (tmp_path / "b" / "landing" / t["file"]).read_bytes()
+        assert (tmp_path / "a" / "landing" / t["file"]).read_bytes() == (
+            tmp_path / "b" / "landing" / t["file"]
+        ).read_bytes()
 
 
 def _t3(truth):
@@ -91,8 +105,11 @@ def _t3(truth):
 
 
 def _balance_holds(cells):
-    return all(cells[("new_received", c)] + cells[("carried_over", c)]
-               == cells[("total_handled", c)] + cells[("carried_forward", c)] for c in printed.T3_COLUMNS)
+    return all(
+        cells[("new_received", c)] + cells[("carried_over", c)]
+        == cells[("total_handled", c)] + cells[("carried_forward", c)]
+        for c in printed.T3_COLUMNS
+    )
 
 
 def test_reports_keep_the_rules_unless_they_break_one_on_purpose(tmp_path):
@@ -117,6 +134,8 @@ def test_consecutive_years_carry_over_what_the_year_before_carried_forward(tmp_p
     by_key = {(t["agency"], t["report_year"]): _t3(t) for t in truth if t["table3"]}
     pairs = [(cells, by_key[(a, y - 1)]) for (a, y), cells in by_key.items() if (a, y - 1) in by_key]
     assert pairs
-    held = sum(all(now[("carried_over", c)] == before[("carried_forward", c)] for c in printed.APPLICANTS)
-               for now, before in pairs)
+    held = sum(
+        all(now[("carried_over", c)] == before[("carried_forward", c)] for c in printed.APPLICANTS)
+        for now, before in pairs
+    )
     assert held / len(pairs) > 0.9

@@ -1,8 +1,10 @@
 """The generator's reader of glued runs (benchmarks/readings.py) against the second, hand-made
 reading of the real reports (../shared/real-reports/REVIEW.md), and the corpus against the
 reader: every glued run a generated page prints reads back to its ground truth and nothing else."""
+
 import random
 import re
+from functools import partial
 
 import pytest
 
@@ -12,11 +14,13 @@ from benchmarks.readings import candidates, readings, totals_hold, unsettled
 
 
 def test_table3_runs_of_the_real_reports_have_one_split():
-    for tokens, cells in ((["0", "0", "0", "0", "0", "00"], (0,) * 7),  # 001
-                          (["20", "0", "0", "0", "02"], (2, 0, 0, 0, 0, 0, 2)),  # 014
-                          (["2100000", "21"], (21, 0, 0, 0, 0, 0, 21)),  # 007
-                          (["210000021"], (21, 0, 0, 0, 0, 0, 21)),
-                          (["100000010"], (10, 0, 0, 0, 0, 0, 10))):
+    for tokens, cells in (
+        (["0", "0", "0", "0", "0", "00"], (0,) * 7),  # 001
+        (["20", "0", "0", "0", "02"], (2, 0, 0, 0, 0, 0, 2)),  # 014
+        (["2100000", "21"], (21, 0, 0, 0, 0, 0, 21)),  # 007
+        (["210000021"], (21, 0, 0, 0, 0, 0, 21)),
+        (["100000010"], (10, 0, 0, 0, 0, 0, 10)),
+    ):
         assert candidates(tokens, 7, 7) == [cells]
 
 
@@ -25,10 +29,22 @@ def test_table4_of_003_has_24_splits_and_none_keeps_every_group_total():
     assert candidates(["00202000001324015"], 15, 5) == []
 
 
-@pytest.mark.parametrize("run, cells, splits", [
-    ("13013", 3, 4), ("1077", 3, 2), ("3500", 3, 2), ("2832995", 2, 6), ("3705", 3, 2), ("109024", 3, 5),
-    ("103040", 3, 5), ("1024", 3, 2), ("121223", 3, 10), ("89741888", 3, 21), ("7400", 3, 2),
-])
+@pytest.mark.parametrize(
+    "run, cells, splits",
+    [
+        ("13013", 3, 4),
+        ("1077", 3, 2),
+        ("3500", 3, 2),
+        ("2832995", 2, 6),
+        ("3705", 3, 2),
+        ("109024", 3, 5),
+        ("103040", 3, 5),
+        ("1024", 3, 2),
+        ("121223", 3, 10),
+        ("89741888", 3, 21),
+        ("7400", 3, 2),
+    ],
+)
 def test_unscored_table2_runs_of_the_real_reports_are_as_ambiguous_as_the_review_found(run, cells, splits):
     assert len(readings([run], cells)) == splits
 
@@ -80,10 +96,13 @@ def test_a_report_breaking_a_column_rule_gets_no_help_from_it():
     assert runs["granted"] == runs["total_handled"] == ["1", "10", "0", "0", "0", "0", "11"]
 
 
-@pytest.mark.parametrize("group, tokens", [
-    ((1, 10, 0, 0, 11), ["0"] * 10 + ["1", "10", "0", "0", "11"]),  # 11|0|0|0|11 fits too
-    ((2, 10, 0, 0, 12), ["0" * 10 + "2100012"]),  # 21|0|0|0|12 does not add up
-])
+@pytest.mark.parametrize(
+    "group, tokens",
+    [
+        ((1, 10, 0, 0, 11), ["0"] * 10 + ["1", "10", "0", "0", "11"]),  # 11|0|0|0|11 fits too
+        ((2, 10, 0, 0, 12), ["0" * 10 + "2100012"]),  # 21|0|0|0|12 does not add up
+    ],
+)
 def test_table4_is_glued_only_when_its_group_totals_settle_it(group, tokens):
     report = _report({}, t4_after_review=group)
     style = corpus.style_for(random.Random(0), report)
@@ -98,7 +117,7 @@ _RUN = re.compile(r"[-\d ]*\d[-\d ]*\.?")
 def _t3_runs(text: str) -> list[list[str]]:
     """A glued page's Table 3 runs in order, as tokens; a run ending in 'N.' lost N to the next
     label's 序号. Rows printed with no digits have no run."""
-    region = text[text.index("申请人情况"):text.index("四、政府信息公开")]
+    region = text[text.index("申请人情况") : text.index("四、政府信息公开")]
     runs = [run[:-2] if run.endswith(".") else run for run in _RUN.findall(region)]
     return [run.split() for run in runs if run.strip()]
 
@@ -117,8 +136,11 @@ def _reading(tokens: list[str], count: int, width: int, totalled: bool):
 def glued_pages(tmp_path_factory):
     out = tmp_path_factory.mktemp("glued")
     truth = read_truth(corpus.generate(out, 400, 3))
-    pages = [(t, (out / "landing" / t["file"]).read_text(encoding="utf-8"))
-             for t in truth if t["form"] in corpus.GLUED_FORMS and t["table3"]]
+    pages = [
+        (t, (out / "landing" / t["file"]).read_text(encoding="utf-8"))
+        for t in truth
+        if t["form"] in corpus.GLUED_FORMS and t["table3"]
+    ]
     assert len(pages) > 50
     return pages
 
@@ -137,7 +159,8 @@ def test_every_glued_table3_run_reads_back_to_the_truth_alone(glued_pages):
             assert tuple(rows[code]) in found[code], t["file"]
         values = {code: tuple(v or 0 for v in cells) for code, cells in rows.items()}
         keeps = corpus.t3_columns_hold(values, t["layout"])
-        assert unsettled(found, (lambda r: corpus.t3_columns_hold(r, t["layout"])) if keeps else None) == set(), t["file"]
+        joint_rule = partial(corpus.t3_columns_hold, layout=t["layout"]) if keeps else None
+        assert unsettled(found, joint_rule) == set(), t["file"]
 
 
 def test_every_glued_table4_run_reads_back_to_the_truth_alone(glued_pages):
@@ -157,7 +180,7 @@ _NUMBER_OR_BLANK = re.compile(r"^(?:-?[\d,]+(?:\.\d+)?|/|—|-|无)$")
 
 def _md_t3_rows(text: str) -> list[tuple[bool, bool]]:
     """(has label cells, has value cells) of each Table 3 markdown row, header rows included."""
-    region = text[text.index("三、收到和处理"):text.index("四、政府信息公开")]
+    region = text[text.index("三、收到和处理") : text.index("四、政府信息公开")]
     rows = []
     for line in region.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -167,8 +190,11 @@ def _md_t3_rows(text: str) -> list[tuple[bool, bool]]:
 
 
 def test_every_unlabelled_row_of_values_in_converter_markdown_has_one_owner(tmp_path):
-    pages = [(t, (tmp_path / "landing" / t["file"]).read_text(encoding="utf-8"))
-             for t in read_truth(corpus.generate(tmp_path, 300, 5)) if t["form"] == "pdf_markdown" and t["table3"]]
+    pages = [
+        (t, (tmp_path / "landing" / t["file"]).read_text(encoding="utf-8"))
+        for t in read_truth(corpus.generate(tmp_path, 300, 5))
+        if t["form"] == "pdf_markdown" and t["table3"]
+    ]
     assert pages
     for t, text in pages:
         rows = _md_t3_rows(text)

@@ -17,6 +17,7 @@ Agencies and reports (report ids are short fake sha256s):
   a Table 4 total, non-negative counts and plausible years (published 2025).
 - a template self-inspection report with no agency and no year.
 """
+
 from __future__ import annotations
 
 import os
@@ -95,7 +96,14 @@ def table3(layout: str, columns: dict[str, dict[str, int]], overrides: dict | No
     and the total column is the sum of the applicant columns: a consistent table. `overrides`
     maps (row_code, column_code) to a value (None = printed blank) to break it afterwards.
     """
-    rows = ["new_received", "carried_over", *OUTCOME_ROWS_COMMON, *OTHER_ROWS[layout], "total_handled", "carried_forward"]
+    rows = [
+        "new_received",
+        "carried_over",
+        *OUTCOME_ROWS_COMMON,
+        *OTHER_ROWS[layout],
+        "total_handled",
+        "carried_forward",
+    ]
     grid: dict[tuple[str, str], int | None] = {}
     for column in APPLICANT_COLUMNS:
         given = columns.get(column, {})
@@ -120,7 +128,11 @@ def table4(values: dict[str, tuple]) -> list[tuple]:
     return cells
 
 
-ZERO_TABLE4 = {"review": (0, 0, 0, 0, 0), "litigation_direct": (0, 0, 0, 0, 0), "litigation_after_review": (0, 0, 0, 0, 0)}
+ZERO_TABLE4 = {
+    "review": (0, 0, 0, 0, 0),
+    "litigation_direct": (0, 0, 0, 0, 0),
+    "litigation_after_review": (0, 0, 0, 0, 0),
+}
 
 A_REGION = ("黑龙江省", "佳木斯市", "同江市", "230881")
 B_REGION = ("安徽省", "宣城市", "宣州区", "341802")
@@ -142,53 +154,121 @@ REPORTS = {
 }
 
 TABLE3 = {
-    "a2021": table3("2021", {
-        "natural_person": {"new_received": 10, "granted": 5, "partially_granted": 2,
-                           "unavailable_not_held": 1, "not_handled_repeated": 1},
-        "commercial_enterprise": {"new_received": 2, "granted": 1, "denied_third_party_rights": 1},
-    }),
-    "a2022": table3("2021", {
-        "natural_person": {"new_received": 20, "carried_over": 1, "granted": 10, "partially_granted": 5,
-                           "denied_process_information": 2, "other_no_correction": 1},
-    }),
-    "a2023v1": table3("2021", {
-        "natural_person": {"new_received": 5, "carried_over": 2, "granted": 3, "unavailable_needs_creation": 1},
-    }, {("new_received", "natural_person"): 6, ("new_received", "total"): 6}),
-    "a2023v2": table3("2021", {
-        "natural_person": {"new_received": 5, "carried_over": 2, "granted": 3, "unavailable_needs_creation": 1},
-    }),
-    "b2020": table3("2019", {
-        "natural_person": {"new_received": 4, "granted": 2, "other_handling": 1},
-    }),
-    "b2021": table3("2021", {
-        "natural_person": {"carried_over": 1},
-    }, {(row, "research_institution"): None for row in
-        ["new_received", "carried_over", *OUTCOME_ROWS_COMMON, *OTHER_ROWS["2021"], "total_handled", "carried_forward"]}),
-    "d2022": table3("2021", {
-        "natural_person": {"new_received": 10, "granted": 5, "partially_granted": 3},
-    }, {("new_received", "total"): 11, ("total_handled", "natural_person"): 10,
-        ("carried_forward", "natural_person"): 0, ("total_handled", "total"): 10,
-        ("carried_forward", "total"): 0, ("denied_state_secret", "other_org"): -1,
-        ("denied_state_secret", "total"): -1}),
+    "a2021": table3(
+        "2021",
+        {
+            "natural_person": {
+                "new_received": 10,
+                "granted": 5,
+                "partially_granted": 2,
+                "unavailable_not_held": 1,
+                "not_handled_repeated": 1,
+            },
+            "commercial_enterprise": {"new_received": 2, "granted": 1, "denied_third_party_rights": 1},
+        },
+    ),
+    "a2022": table3(
+        "2021",
+        {
+            "natural_person": {
+                "new_received": 20,
+                "carried_over": 1,
+                "granted": 10,
+                "partially_granted": 5,
+                "denied_process_information": 2,
+                "other_no_correction": 1,
+            },
+        },
+    ),
+    "a2023v1": table3(
+        "2021",
+        {
+            "natural_person": {"new_received": 5, "carried_over": 2, "granted": 3, "unavailable_needs_creation": 1},
+        },
+        {("new_received", "natural_person"): 6, ("new_received", "total"): 6},
+    ),
+    "a2023v2": table3(
+        "2021",
+        {
+            "natural_person": {"new_received": 5, "carried_over": 2, "granted": 3, "unavailable_needs_creation": 1},
+        },
+    ),
+    "b2020": table3(
+        "2019",
+        {
+            "natural_person": {"new_received": 4, "granted": 2, "other_handling": 1},
+        },
+    ),
+    "b2021": table3(
+        "2021",
+        {
+            "natural_person": {"carried_over": 1},
+        },
+        {
+            (row, "research_institution"): None
+            for row in [
+                "new_received",
+                "carried_over",
+                *OUTCOME_ROWS_COMMON,
+                *OTHER_ROWS["2021"],
+                "total_handled",
+                "carried_forward",
+            ]
+        },
+    ),
+    "d2022": table3(
+        "2021",
+        {
+            "natural_person": {"new_received": 10, "granted": 5, "partially_granted": 3},
+        },
+        {
+            ("new_received", "total"): 11,
+            ("total_handled", "natural_person"): 10,
+            ("carried_forward", "natural_person"): 0,
+            ("total_handled", "total"): 10,
+            ("carried_forward", "total"): 0,
+            ("denied_state_secret", "other_org"): -1,
+            ("denied_state_secret", "total"): -1,
+        },
+    ),
 }
 
 TABLE4 = {
     "a2021": ZERO_TABLE4,
-    "a2022": {"review": (2, 1, 1, 0, 4), "litigation_direct": (1, 0, 0, 1, 2), "litigation_after_review": (0, 0, 0, 0, 0)},
+    "a2022": {
+        "review": (2, 1, 1, 0, 4),
+        "litigation_direct": (1, 0, 0, 1, 2),
+        "litigation_after_review": (0, 0, 0, 0, 0),
+    },
     "a2023v1": ZERO_TABLE4,
     "a2023v2": ZERO_TABLE4,
     "b2020": ZERO_TABLE4,
-    "b2021": {"review": (None, None, None, None, None), "litigation_direct": (0, 0, 0, 0, 0),
-              "litigation_after_review": (0, 0, 0, 0, 0)},
-    "d2022": {"review": (1, 1, 0, 0, 3), "litigation_direct": (0, 0, 0, 0, 0), "litigation_after_review": (0, 0, 0, 0, 0)},
+    "b2021": {
+        "review": (None, None, None, None, None),
+        "litigation_direct": (0, 0, 0, 0, 0),
+        "litigation_after_review": (0, 0, 0, 0, 0),
+    },
+    "d2022": {
+        "review": (1, 1, 0, 0, 3),
+        "litigation_direct": (0, 0, 0, 0, 0),
+        "litigation_after_review": (0, 0, 0, 0, 0),
+    },
 }
 
 # (row_code, column_code, value)
 TABLE2 = {
-    "a2022": [("regulations", "in_force", 0.0), ("normative_documents", "in_force", 12.0),
-              ("normative_documents", "issued", 3.0), ("administrative_fees", "amount_10k_yuan", 1.5)],
-    "b2020": [("regulations", "newly_made", 1.0), ("regulations", "published_total", 5.0),
-              ("administrative_fees", "previous_year_items", 3.0), ("administrative_fees", "change", -1.0)],
+    "a2022": [
+        ("regulations", "in_force", 0.0),
+        ("normative_documents", "in_force", 12.0),
+        ("normative_documents", "issued", 3.0),
+        ("administrative_fees", "amount_10k_yuan", 1.5),
+    ],
+    "b2020": [
+        ("regulations", "newly_made", 1.0),
+        ("regulations", "published_total", 5.0),
+        ("administrative_fees", "previous_year_items", 3.0),
+        ("administrative_fees", "change", -1.0),
+    ],
     "b2021": [("regulations", "in_force", None), ("normative_documents", "in_force", 4.0)],
     "d2022": [("normative_documents", "issued", -2.0), ("normative_documents", "in_force", 30.0)],
 }
@@ -215,11 +295,13 @@ def build_warehouse(path: str | Path, reports: Iterable[str] = REPORTS) -> Path:
         load_reports(con, reports)
         quarantined = SHA["quarantined"]
         con.execute(
-            "insert into ingest.report_files values (?, 'scan.pdf', 'data/landing/scan.pdf', ?, 5000, 'pdf', '2024-03-06 08:00:00')",
+            "insert into ingest.report_files"
+            " values (?, 'scan.pdf', 'data/landing/scan.pdf', ?, 5000, 'pdf', '2024-03-06 08:00:00')",
             [quarantined, f"data/raw/{quarantined}.pdf"],
         )
         con.execute(
-            "insert into ingest.quarantined_files values (?, 'scan.pdf', ?, 'parse', 'The PDF is a scan without a text layer.', '0.1.0', '2024-03-06 08:00:05')",
+            "insert into ingest.quarantined_files values (?, 'scan.pdf', ?, 'parse',"
+            " 'The PDF is a scan without a text layer.', '0.1.0', '2024-03-06 08:00:05')",
             [quarantined, f"data/raw/{quarantined}.pdf"],
         )
     finally:
@@ -229,9 +311,14 @@ def build_warehouse(path: str | Path, reports: Iterable[str] = REPORTS) -> Path:
 
 def read_cells(key: str) -> list[TableCell]:
     """The fixture report's cells as the parser hands them on, table by table."""
-    return ([TableCell(2, row, column, value, "—" if value is None else str(value)) for row, column, value in TABLE2.get(key, [])]
-            + [TableCell(3, *cell) for cell in TABLE3.get(key, [])]
-            + [TableCell(4, *cell) for cell in table4(TABLE4.get(key, {}))])
+    return (
+        [
+            TableCell(2, row, column, value, "—" if value is None else str(value))
+            for row, column, value in TABLE2.get(key, [])
+        ]
+        + [TableCell(3, *cell) for cell in TABLE3.get(key, [])]
+        + [TableCell(4, *cell) for cell in table4(TABLE4.get(key, {}))]
+    )
 
 
 def load_reports(con: duckdb.DuckDBPyConnection, keys: Iterable[str], parsed_at: str | None = None) -> None:
@@ -254,8 +341,23 @@ def load_reports(con: duckdb.DuckDBPyConnection, keys: Iterable[str], parsed_at:
                    doc_type, layout, table3_outcome_layout, is_template, title, agency, province, city, county,
                    region_code, report_year, publish_date, repairs, flags)
                values (?, ?, '0.1.0', ?, 'html', 'utf-8', 'simplified', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, [], [])""",
-            [sha, file_name, parsed_at or arrived, doc_type, layout, table3_outcome_layout(cells, layout), is_template,
-             f"{key} title", AGENCY.get(agency), province, city, county, code, year, published],
+            [
+                sha,
+                file_name,
+                parsed_at or arrived,
+                doc_type,
+                layout,
+                table3_outcome_layout(cells, layout),
+                is_template,
+                f"{key} title",
+                AGENCY.get(agency),
+                province,
+                city,
+                county,
+                code,
+                year,
+                published,
+            ],
         )
         for table in (2, 3, 4):
             rows = [(sha, c.row, c.column, c.value, c.raw) for c in cells if c.table == table]
@@ -265,7 +367,8 @@ def load_reports(con: duckdb.DuckDBPyConnection, keys: Iterable[str], parsed_at:
         checks = evaluate_checks(cells, layout) if cells and not is_template else []
         if checks:
             con.executemany(
-                "insert into parsed.report_checks (sha256, rule, scope, status, detail, lhs, rhs) values (?, ?, ?, ?, ?, ?, ?)",
+                "insert into parsed.report_checks (sha256, rule, scope, status, detail, lhs, rhs)"
+                " values (?, ?, ?, ?, ?, ?, ?)",
                 [(sha, c.rule, c.scope, c.status, c.detail, c.lhs, c.rhs) for c in checks],
             )
     rows = [(SHA[key], name, value, unit, evidence) for key, name, value, unit, evidence in NARRATIVE if key in keys]

@@ -1,5 +1,6 @@
 """The incremental models, built run after run as reports arrive and are re-parsed, hold exactly
 what a full rebuild of the same staging tables holds."""
+
 from __future__ import annotations
 
 import shutil
@@ -36,8 +37,10 @@ def reparse_without_table4(warehouse, key: str, parsed_at: str) -> None:
     checks it either)."""
     with duckdb.connect(str(warehouse)) as con:
         con.execute("delete from parsed.table4_cells where sha256 = ?", [SHA[key]])
-        con.execute("delete from parsed.report_checks where sha256 = ? and (rule = 'table4_group_total' or scope = 'table4')",
-                    [SHA[key]])
+        con.execute(
+            "delete from parsed.report_checks where sha256 = ? and (rule = 'table4_group_total' or scope = 'table4')",
+            [SHA[key]],
+        )
         con.execute("update parsed.reports set parsed_at = ? where sha256 = ?", [parsed_at, SHA[key]])
 
 
@@ -66,9 +69,14 @@ def test_incremental_builds_equal_a_full_rebuild(tmp_path):
     assert latest[SHA["a2023v1"]] is False and latest[SHA["a2023v2"]] is True
     continuity = continuity_of(warehouse)
     assert SHA["a2023v1"] not in continuity and continuity[SHA["a2023v2"]] == "fail"
-    assert query_pairs(warehouse, f"select count(*), 0 from marts.fct_review_litigation where report_id = '{SHA['b2020']}'") == [(0, 0)]
-    assert query_pairs(warehouse, f"select count(*), 0 from marts.report_quality where report_id = '{SHA['b2020']}' "
-                                  "and (rule = 'table4_group_total' or scope = 'table4')") == [(0, 0)]
+    assert query_pairs(
+        warehouse, f"select count(*), 0 from marts.fct_review_litigation where report_id = '{SHA['b2020']}'"
+    ) == [(0, 0)]
+    assert query_pairs(
+        warehouse,
+        f"select count(*), 0 from marts.report_quality where report_id = '{SHA['b2020']}' "
+        "and (rule = 'table4_group_total' or scope = 'table4')",
+    ) == [(0, 0)]
 
 
 def query_pairs(warehouse, sql: str) -> list[tuple]:
@@ -78,7 +86,10 @@ def query_pairs(warehouse, sql: str) -> list[tuple]:
 
 def continuity_of(warehouse) -> dict[str, str]:
     """report → status of the carried-over continuity rule on the total column."""
-    return dict(query_pairs(
-        warehouse,
-        "select report_id, status from marts.report_quality where rule = 'carried_over_continuity' and scope = 'total'",
-    ))
+    return dict(
+        query_pairs(
+            warehouse,
+            "select report_id, status from marts.report_quality"
+            " where rule = 'carried_over_continuity' and scope = 'total'",
+        )
+    )

@@ -1,4 +1,5 @@
 """Builds the dbt project on the fixture warehouse (tests/dbt/fixtures.py) and checks the marts' numbers."""
+
 from __future__ import annotations
 
 import json
@@ -41,22 +42,36 @@ def test_schemas_are_named_exactly(built):
 def test_sources_map_to_dagster_assets(built):
     _, target = built
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    keys = {
-        f"{s['source_name']}.{s['name']}": s["meta"]["dagster"]["asset_key"]
-        for s in manifest["sources"].values()
-    }
+    keys = {f"{s['source_name']}.{s['name']}": s["meta"]["dagster"]["asset_key"] for s in manifest["sources"].values()}
     assert keys == {t.qualified: [t.asset_key] for t in tables.SOURCES}
 
 
 METRIC_COLUMNS = [
-    "report_id", "applications_received", "carried_over", "handled", "carried_forward", "granted",
-    "partially_granted", "denied", "unavailable", "grant_rate", "denial_rate", "unavailable_rate",
-    "review_correction_rate", "litigation_correction_rate", "fees_10k_yuan", "regulations_in_force",
-    "normative_documents_in_force", "previous_applications_received", "applications_received_yoy_change",
+    "report_id",
+    "applications_received",
+    "carried_over",
+    "handled",
+    "carried_forward",
+    "granted",
+    "partially_granted",
+    "denied",
+    "unavailable",
+    "grant_rate",
+    "denial_rate",
+    "unavailable_rate",
+    "review_correction_rate",
+    "litigation_correction_rate",
+    "fees_10k_yuan",
+    "regulations_in_force",
+    "normative_documents_in_force",
+    "previous_applications_received",
+    "applications_received_yoy_change",
     "grant_rate_yoy_change",
 ]
 
-# (agency, year): the values of METRIC_COLUMNS, by hand from the fixture tables
+# (agency, year): the values of METRIC_COLUMNS, by hand from the fixture tables; laid out by
+# groups of columns with their comments, so the formatter leaves it as it is.
+# fmt: off
 EXPECTED_AGENCY_YEARS = {
     ("新陶街道", 2018): ["c2018"] + [None] * 19,
     ("宣州区经济和信息化局", 2020): [
@@ -92,15 +107,19 @@ EXPECTED_AGENCY_YEARS = {
         None, None, None,
     ],
 }
+# fmt: on
 
 
 def test_agency_year_metrics_row_by_row(built):
     warehouse, _ = built
-    rows = query(warehouse, """
+    rows = query(
+        warehouse,
+        """
         select agency.agency_name, metrics.*
         from marts.agency_year_metrics as metrics
         inner join marts.dim_agency as agency using (agency_id)
-    """)
+    """,
+    )
     report_keys = {sha: key for key, sha in SHA.items()}
     actual = {
         (r["agency_name"], r["report_year"]): [report_keys[r["report_id"]]] + [r[c] for c in METRIC_COLUMNS[1:]]
@@ -115,13 +134,16 @@ def test_agency_year_metrics_row_by_row(built):
 
 def test_region_year_metrics_rolls_up_agencies(built):
     warehouse, _ = built
-    rows = query(warehouse, """
+    rows = query(
+        warehouse,
+        """
         select region_level, agencies_reporting, applications_received, handled, grant_rate,
                review_correction_rate, previous_applications_received, applications_received_yoy_change
         from marts.region_year_metrics
         where province = '黑龙江省' and report_year = 2022
         order by region_level
-    """)
+    """,
+    )
     assert [r["region_level"] for r in rows] == ["city", "province"]
     for row in rows:
         assert row["agencies_reporting"] == 2
@@ -133,12 +155,26 @@ def test_region_year_metrics_rolls_up_agencies(built):
         assert row["applications_received_yoy_change"] == 19
 
 
-COLUMNS = ["natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
-           "legal_service_org", "other_org", "total"]
+COLUMNS = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "public_interest_org",
+    "legal_service_org",
+    "other_org",
+    "total",
+]
 ROWS_2021 = 26 - 1  # table3_rows.csv minus the 2019-only other_handling row
 ROWS_2019 = 26 - 3  # minus the three 2021-only 其他处理 sub-rows
-STRUCTURED = {"a2021": ROWS_2021, "a2022": ROWS_2021, "a2023v1": ROWS_2021, "a2023v2": ROWS_2021,
-              "b2020": ROWS_2019, "b2021": ROWS_2021, "d2022": ROWS_2021}
+STRUCTURED = {
+    "a2021": ROWS_2021,
+    "a2022": ROWS_2021,
+    "a2023v1": ROWS_2021,
+    "a2023v2": ROWS_2021,
+    "b2020": ROWS_2019,
+    "b2021": ROWS_2021,
+    "d2022": ROWS_2021,
+}
 LATEST_ANNUAL_WITH_TABLE3 = ["a2021", "a2022", "a2023v2", "b2020", "b2021", "d2022"]
 # The tables each structured report printed; the parser checks non-negative counts per table.
 TABLES_PRINTED = {report: 2 + (report in fixtures.TABLE2) for report in STRUCTURED}
@@ -147,20 +183,28 @@ TABLES_PRINTED = {report: 2 + (report in fixtures.TABLE2) for report in STRUCTUR
 def test_the_table3_grid_expects_the_outcome_rows_the_parser_chose(built):
     warehouse, _ = built
     report_keys = {sha: key for key, sha in SHA.items()}
-    rows = query(warehouse, """
+    rows = query(
+        warehouse,
+        """
         select grid.report_id, grid.table3_outcome_layout, count(*) as cells
         from intermediate.int_table3_cell_grid as grid
         inner join parsed.reports on reports.sha256 = grid.report_id
             and reports.table3_outcome_layout = grid.table3_outcome_layout
         group by all
-    """)
+    """,
+    )
     assert {report_keys[r["report_id"]]: (r["table3_outcome_layout"], r["cells"]) for r in rows} == {
-        report: ("2019" if n == ROWS_2019 else "2021", n * len(COLUMNS)) for report, n in STRUCTURED.items()}
+        report: ("2019" if n == ROWS_2019 else "2021", n * len(COLUMNS)) for report, n in STRUCTURED.items()
+    }
+
 
 # every row of report_quality that does not pass: (report, rule, scope) -> (status, lhs, rhs)
 NOT_PASSING = {
-    **{(report, "carried_over_continuity", column): ("not_assessable", 0, None)
-       for report in ["a2021", "b2020", "d2022"] for column in COLUMNS},  # no report for the year before
+    **{
+        (report, "carried_over_continuity", column): ("not_assessable", 0, None)
+        for report in ["a2021", "b2020", "d2022"]
+        for column in COLUMNS
+    },  # no report for the year before
     ("a2023v2", "carried_over_continuity", "natural_person"): ("fail", 2, 3),
     ("a2023v2", "carried_over_continuity", "total"): ("fail", 2, 3),
     ("b2021", "carried_over_continuity", "research_institution"): ("not_assessable", None, 0),
@@ -225,11 +269,14 @@ def test_report_quality_row_by_row(built):
 
 def test_plausible_years_and_non_negative_sides(built):
     warehouse, _ = built
-    rows = query(warehouse, f"""
+    rows = query(
+        warehouse,
+        f"""
         select report_id, rule, scope, lhs, rhs from marts.report_quality
         where report_id in ('{SHA["a2022"]}', '{SHA["b2021"]}') and rule in ('plausible_years', 'non_negative_counts')
         order by report_id, rule, scope
-    """)
+    """,
+    )
     assert [(r["rule"], r["scope"], r["lhs"], r["rhs"]) for r in rows] == [
         ("non_negative_counts", "table2", 0, 0),
         ("non_negative_counts", "table3", 0, 0),
@@ -245,28 +292,45 @@ def test_plausible_years_and_non_negative_sides(built):
 
 def test_report_quality_publishes_the_parser_checks_as_written(built):
     warehouse, _ = built
-    [row] = query(warehouse, f"""
+    [row] = query(
+        warehouse,
+        f"""
         select q.status, q.lhs, q.rhs, q.detail, c.detail = q.detail as same_detail
         from marts.report_quality q
         inner join parsed.report_checks c on c.sha256 = q.report_id and c.rule = q.rule and c.scope = q.scope
         where q.report_id = '{SHA["a2023v1"]}' and q.rule = 'table3_balance' and q.scope = 'natural_person'
-    """)
-    assert row == {"status": "fail", "lhs": 8, "rhs": 7, "same_detail": True,
-                   "detail": "new_received 6 + carried_over 2 = 8 ≠ total_handled 4 + carried_forward 3 = 7"}
-    [counts] = query(warehouse, """
+    """,
+    )
+    assert row == {
+        "status": "fail",
+        "lhs": 8,
+        "rhs": 7,
+        "same_detail": True,
+        "detail": "new_received 6 + carried_over 2 = 8 ≠ total_handled 4 + carried_forward 3 = 7",
+    }
+    [counts] = query(
+        warehouse,
+        """
         select (select count(*) from parsed.report_checks) as parser_checks,
                (select count(*) from marts.report_quality
                 where rule not in ('plausible_years', 'carried_over_continuity')) as published
-    """)
+    """,
+    )
     assert counts["published"] == counts["parser_checks"] > 0
 
 
 def test_dim_report_versions_and_quality_status(built):
     warehouse, _ = built
     report_keys = {sha: key for key, sha in SHA.items()}
-    rows = query(warehouse, "select report_id, is_latest, superseded_by_report_id, quality_status from marts.dim_report")
+    rows = query(
+        warehouse, "select report_id, is_latest, superseded_by_report_id, quality_status from marts.dim_report"
+    )
     actual = {
-        report_keys[r["report_id"]]: (r["is_latest"], report_keys.get(r["superseded_by_report_id"]), r["quality_status"])
+        report_keys[r["report_id"]]: (
+            r["is_latest"],
+            report_keys.get(r["superseded_by_report_id"]),
+            r["quality_status"],
+        )
         for r in rows
     }
     assert actual == {
@@ -296,25 +360,34 @@ def test_dim_agency_levels(built):
 
 def test_facts_keep_every_report_and_layout_codes(built):
     warehouse, _ = built
-    outcomes = query(warehouse, f"""
+    outcomes = query(
+        warehouse,
+        f"""
         select count(*) as cells, count(application_count) as filled, bool_and(not is_latest) as superseded
         from marts.fct_application_outcomes where report_id = '{SHA["a2023v1"]}'
-    """)[0]
+    """,
+    )[0]
     assert outcomes == {"cells": ROWS_2021 * len(COLUMNS), "filled": ROWS_2021 * len(COLUMNS), "superseded": True}
-    disclosure = query(warehouse, f"""
+    disclosure = query(
+        warehouse,
+        f"""
         select layout, row_code, column_code, item_value from marts.fct_proactive_disclosure
         where report_id = '{SHA["b2020"]}' order by sort_order
-    """)
+    """,
+    )
     assert [(r["layout"], r["row_code"], r["column_code"], r["item_value"]) for r in disclosure] == [
         ("2019", "regulations", "newly_made", 1.0),
         ("2019", "regulations", "published_total", 5.0),
         ("2019", "administrative_fees", "previous_year_items", 3.0),
         ("2019", "administrative_fees", "change", -1.0),
     ]
-    narrative = query(warehouse, f"""
+    narrative = query(
+        warehouse,
+        f"""
         select metric_name, metric_ordinal, metric_value from marts.fct_narrative_metrics
         where report_id = '{SHA["c2018"]}' order by metric_name, metric_ordinal
-    """)
+    """,
+    )
     assert [(r["metric_name"], r["metric_ordinal"], r["metric_value"]) for r in narrative] == [
         ("applications_received", 1, 3.0),
         ("complaints_received", 1, 12.0),

@@ -1,4 +1,5 @@
 """Builders for the fixture documents the parsing tests feed the parser (made, not shipped)."""
+
 from __future__ import annotations
 
 import io
@@ -29,17 +30,19 @@ TABLE = [
 def pdf_bytes(lines: list[str] = (REPORT_TITLE, *REPORT_LINES), table: list[list[str]] | None = TABLE) -> bytes:
     """A PDF with a real text layer in reportlab's built-in CID font, and a ruled table."""
     from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-    from reportlab.lib.styles import ParagraphStyle
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=11, leading=16)
     story = [Paragraph(line, style) for line in lines]
     if table:
         grid = Table(table)
-        grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+        grid.setStyle(
+            TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("GRID", (0, 0), (-1, -1), 0.5, "black")])
+        )
         story.append(grid)
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4).build(story)

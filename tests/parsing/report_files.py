@@ -5,6 +5,7 @@ page), a DOCX with merged cells, and the text dumps.
 The printed tables are laid out once, as spanned cells (SpanCell), and every file format renders
 that one layout, so the formats differ only in how they encode the same printed page.
 """
+
 from __future__ import annotations
 
 import io
@@ -75,8 +76,7 @@ def table3(report: fx.Report) -> PrintedTable:
         [(T3_HEADER[0], 2, 3), (T3_HEADER[1], 2, 1), (T3_HEADER[2], 1, 5), (T3_HEADER[3], 2, 1)],
         _plain(T3_HEADER[4:]),
     ]
-    section_rows = [code for _, _, code in printed
-                    if code not in ("new_received", "carried_over", "carried_forward")]
+    section_rows = [code for _, _, code in printed if code not in ("new_received", "carried_over", "carried_forward")]
     for i, (group, label, code) in enumerate(printed):
         values = _plain(report.t3_raw(code))
         if code in ("new_received", "carried_over", "carried_forward"):
@@ -119,10 +119,10 @@ def _html_table(table: PrintedTable) -> str:
     rows: list[list[str]] = [[] for _ in range(table.height)]
     for cell in table.cells:
         spans = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
-            f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
+            f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
+        )
         rows[cell.row].append(f"<td{spans}><p>{cell.text}</p></td>")
-    return '<table border="1" cellspacing="0">' + "".join(
-        f"<tr>{''.join(r)}</tr>" for r in rows) + "</table>"
+    return '<table border="1" cellspacing="0">' + "".join(f"<tr>{''.join(r)}</tr>" for r in rows) + "</table>"
 
 
 def html_page(report: fx.Report, charset: str = "utf-8") -> bytes:
@@ -135,7 +135,7 @@ def html_page(report: fx.Report, charset: str = "utf-8") -> bytes:
 <body><div class="crumb">{PAGE_TOP[0].replace(">", "&gt;")}</div>
 <table class="layout"><tr><td>
 <h1>{PROSE_TOP[0]}</h1><div>{PAGE_TOP[1]}</div>
-{''.join(body)}
+{"".join(body)}
 </td></tr></table>
 <div>上一篇:某某区2022年政府信息公开工作年度报告</div><div>版权所有:某某区人民政府 ICP备000000号</div>
 </body></html>"""
@@ -147,13 +147,16 @@ def _pdf_table(table: PrintedTable, style_font: str):
     from reportlab.platypus import Table, TableStyle
 
     grid = [[""] * table.width for _ in range(table.height)]
-    commands = [("FONTNAME", (0, 0), (-1, -1), style_font), ("FONTSIZE", (0, 0), (-1, -1), 7),
-                ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    commands = [
+        ("FONTNAME", (0, 0), (-1, -1), style_font),
+        ("FONTSIZE", (0, 0), (-1, -1), 7),
+        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
     for cell in table.cells:
         grid[cell.row][cell.col] = cell.text
         if cell.rowspan > 1 or cell.colspan > 1:
-            commands.append(("SPAN", (cell.col, cell.row),
-                             (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)))
+            commands.append(("SPAN", (cell.col, cell.row), (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)))
     return Table(grid, style=TableStyle(commands))
 
 

@@ -4,12 +4,24 @@ The printed labels come from benchmarks/printed.py, the one list the generated c
 too. It is written out apart from orchestration.parsing.codes, as a report would print them, so
 the tests check the extractor against the layout, not against itself.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmarks.printed import (SECTIONS, T2_BLOCKS, T3_COLUMNS, T3_HEADER, T3_MAJOR, T3_NOTE, T4_COLUMNS,
-                                T4_GROUPS, T4_HEADER, t3_outcomes, t3_rows)
+from benchmarks.printed import (
+    SECTIONS,
+    T2_BLOCKS,
+    T3_COLUMNS,
+    T3_HEADER,
+    T3_MAJOR,
+    T3_NOTE,
+    T4_COLUMNS,
+    T4_GROUPS,
+    T4_HEADER,
+    t3_outcomes,
+    t3_rows,
+)
 
 
 def t3_printed_rows(layout: str) -> tuple[tuple[str | None, str, str], ...]:
@@ -29,35 +41,58 @@ class T2Block:
 
 # The raw Table 2 cells of the known report, by layout and row code.
 _T2_RAWS = {
-    "2021": {"regulations": ("2", "0", "15"), "normative_documents": ("7", "3", "120"),
-             "administrative_licensing": ("12345678",), "administrative_penalty": ("1,056",),
-             "administrative_coercion": ("/",), "administrative_fees": ("1.254321",)},
-    "2019": {"regulations": ("2", "2", "40"), "normative_documents": ("5", "4", "88"),
-             "administrative_licensing": ("12", "-2", "340"), "other_external_services": ("4", "1", "25"),
-             "administrative_penalty": ("30", "0", "1234"), "administrative_coercion": ("3", "—", "0"),
-             "administrative_fees": ("2", "0"), "government_procurement": ("6", "251000元")},
+    "2021": {
+        "regulations": ("2", "0", "15"),
+        "normative_documents": ("7", "3", "120"),
+        "administrative_licensing": ("12345678",),
+        "administrative_penalty": ("1,056",),
+        "administrative_coercion": ("/",),
+        "administrative_fees": ("1.254321",),
+    },
+    "2019": {
+        "regulations": ("2", "2", "40"),
+        "normative_documents": ("5", "4", "88"),
+        "administrative_licensing": ("12", "-2", "340"),
+        "other_external_services": ("4", "1", "25"),
+        "administrative_penalty": ("30", "0", "1234"),
+        "administrative_coercion": ("3", "—", "0"),
+        "administrative_fees": ("2", "0"),
+        "government_procurement": ("6", "251000元"),
+    },
 }
 
 
 def _table2(layout: str) -> tuple[T2Block, ...]:
-    return tuple(T2Block(item, tuple(h for h, _ in headers), tuple(c for _, c in headers),
-                         tuple((label, code, _T2_RAWS[layout][code]) for label, code in rows))
-                 for item, headers, rows in T2_BLOCKS[layout])
+    return tuple(
+        T2Block(
+            item,
+            tuple(h for h, _ in headers),
+            tuple(c for _, c in headers),
+            tuple((label, code, _T2_RAWS[layout][code]) for label, code in rows),
+        )
+        for item, headers, rows in T2_BLOCKS[layout]
+    )
 
 
 T2_2021 = _table2("2021")
 T2_2019 = _table2("2019")
 
 
-def table3_from_outcomes(outcomes: dict[str, list[int]], carried_over: list[int],
-                         carried_forward: list[int]) -> dict[str, list[int]]:
+def table3_from_outcomes(
+    outcomes: dict[str, list[int]], carried_over: list[int], carried_forward: list[int]
+) -> dict[str, list[int]]:
     """A consistent Table 3 (7 cells a row) from its outcome rows (6 applicant cells each):
     totals by the layout's arithmetic, new_received by the balance rule."""
     handled = [sum(col) for col in zip(*outcomes.values())]
     new = [h + f - c for h, f, c in zip(handled, carried_forward, carried_over)]
     assert min(new) >= 0, "carried_over larger than handled + carried_forward"
-    six = {"new_received": new, "carried_over": carried_over, **outcomes,
-           "total_handled": handled, "carried_forward": carried_forward}
+    six = {
+        "new_received": new,
+        "carried_over": carried_over,
+        **outcomes,
+        "total_handled": handled,
+        "carried_forward": carried_forward,
+    }
     return {code: [*cells, sum(cells)] for code, cells in six.items()}
 
 
@@ -90,7 +125,12 @@ class Report:
 
 # What each raw Table 2 cell of the fixtures must read as.
 T2_VALUES: dict[str, object] = {
-    "/": None, "—": None, "1,056": 1056, "1.254321": 1.254321, "251000元": 251000, "-2": -2,
+    "/": None,
+    "—": None,
+    "1,056": 1056,
+    "1.254321": 1.254321,
+    "251000元": 251000,
+    "-2": -2,
     **{str(n): n for n in (0, 1, 2, 3, 4, 5, 6, 7, 12, 15, 25, 30, 40, 88, 120, 340, 1234, 12345678)},
 }
 
@@ -112,16 +152,20 @@ _OUTCOMES_2021 = {
 def _outcomes(layout: str) -> dict[str, list[int]]:
     rows = {code: _OUTCOMES_2021.get(code, [0] * 6) for code in t3_outcomes("2021")}
     if layout == "2019":
-        merged = [sum(c) for c in zip(*(rows.pop(k) for k in
-                                         ("other_no_correction", "other_fee_unpaid", "other_other")))]
+        merged = [
+            sum(c) for c in zip(*(rows.pop(k) for k in ("other_no_correction", "other_fee_unpaid", "other_other")))
+        ]
         rows = {code: rows.get(code, merged) for code in t3_outcomes("2019")}
     return rows
 
 
 def known_report(layout: str = "2021") -> Report:
     table3 = table3_from_outcomes(_outcomes(layout), [5, 1, 0, 0, 0, 0], [3, 1, 0, 0, 1, 0])
-    table4 = {"review": [1, 2, 0, 1, 4], "litigation_direct": [0, 1, 1, 0, 2],
-              "litigation_after_review": [3, 0, 0, 12, 15]}
+    table4 = {
+        "review": [1, 2, 0, 1, 4],
+        "litigation_direct": [0, 1, 1, 0, 2],
+        "litigation_after_review": [3, 0, 0, 12, 15],
+    }
     return Report(layout, T2_2021 if layout == "2021" else T2_2019, table3, table4)
 
 
@@ -156,16 +200,16 @@ def markdown(report: Report) -> str:
     md = _md
     t2 = []
     for block in report.table2:
-        t2 += [md([block.item]), md(["信息内容", *block.headers]),
-               md(["---"] * (1 + len(block.headers)))]
+        t2 += [md([block.item]), md(["信息内容", *block.headers]), md(["---"] * (1 + len(block.headers)))]
         t2 += [md([label, *raws]) for label, _, raws in block.rows]
-    t3 = [md(["申请人情况", "", "自然人", "法人或其他组织", "", "", "", "", "总计"]),
-          md(["---"] * 9),
-          md(["", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""])]
+    t3 = [
+        md(["申请人情况", "", "自然人", "法人或其他组织", "", "", "", "", "总计"]),
+        md(["---"] * 9),
+        md(["", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]),
+    ]
     for group, label, code in t3_printed_rows(report.layout):
         t3.append(md([group or "", label, *report.t3_raw(code)]))
-    t4 = [md(["行政复议", "", "", "", "", "行政诉讼"]), md(["---"] * 6),
-          md(list(T4_HEADER[2:])), md(report.t4_raw())]
+    t4 = [md(["行政复议", "", "", "", "", "行政诉讼"]), md(["---"] * 6), md(list(T4_HEADER[2:])), md(report.t4_raw())]
     return _document(t2, t3, t4)
 
 
@@ -240,8 +284,7 @@ def space_separated(report: Report, glue: bool = False) -> str:
     return _document(t2, t3, t4)
 
 
-def html_grids(report: Report, rowspan_as_empty: bool = False, extra_cells: int = 0
-               ) -> list[list[list[str]]]:
+def html_grids(report: Report, rowspan_as_empty: bool = False, extra_cells: int = 0) -> list[list[list[str]]]:
     """The tables as an HTML parser hands them over: rowspan/colspan not expanded, so a group
     label stands only in its group's first row. `rowspan_as_empty` writes an empty cell where a
     rowspan would be; `extra_cells` appends empty cells to every data row (wrong colspans)."""
@@ -254,8 +297,7 @@ def html_grids(report: Report, rowspan_as_empty: bool = False, extra_cells: int 
     for group, label, code in t3_printed_rows(report.layout):
         labels = [group, label] if group else ([""] if rowspan_as_empty else []) + [label]
         t3.append([*labels, *report.t3_raw(code), *pad])
-    t4 = [["行政复议", "行政诉讼"], list(T4_HEADER[2:9]), list(T4_HEADER[9:]),
-          [*report.t4_raw(), *pad]]
+    t4 = [["行政复议", "行政诉讼"], list(T4_HEADER[2:9]), list(T4_HEADER[9:]), [*report.t4_raw(), *pad]]
     # A layout table of the portal page, with numbers, before the report's tables.
     chrome = [["首页", "政务公开", "2024-01-19"], ["访问量", "418872"]]
     return [chrome, t2, t3, t4]

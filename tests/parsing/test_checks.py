@@ -1,4 +1,5 @@
 """The layout's arithmetic on read cells: pass, fail with the numbers, or not assessable."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -24,8 +25,12 @@ def _blank(cell: TableCell) -> TableCell:
 
 
 def _set(cells: list[TableCell], table: int, row: str, column: str, value) -> list[TableCell]:
-    return [replace(c, value=value, raw="" if value is None else str(value))
-            if (c.table, c.row, c.column) == (table, row, column) else c for c in cells]
+    return [
+        replace(c, value=value, raw="" if value is None else str(value))
+        if (c.table, c.row, c.column) == (table, row, column)
+        else c
+        for c in cells
+    ]
 
 
 @pytest.mark.parametrize("layout", ["2021", "2019"])
@@ -50,8 +55,9 @@ def test_outcomes_sum_failure_names_the_rows():
     cells = _set(_cells(fx.known_report()), 3, "granted", "commercial_enterprise", 5)
     check = _by_rule(evaluate_checks(cells, "2021"))[("table3_outcomes_sum", "commercial_enterprise")]
     assert check.status == "fail"
-    assert check.detail == ("the 21 rows sum to 8 (nonzero: granted 5, unavailable_not_held 2, "
-                            "other_no_correction 1) ≠ total_handled 7")
+    assert check.detail == (
+        "the 21 rows sum to 8 (nonzero: granted 5, unavailable_not_held 2, other_no_correction 1) ≠ total_handled 7"
+    )
     assert (check.lhs, check.rhs) == (8, 7)
 
 
@@ -59,8 +65,10 @@ def test_total_column_failure():
     cells = _set(_cells(fx.known_report()), 3, "granted", "total", 20)
     check = _by_rule(evaluate_checks(cells, "2021"))[("table3_total_column", "granted")]
     assert check.status == "fail"
-    assert check.detail == ("natural_person 12 + commercial_enterprise 4 + research_institution 0 + "
-                            "public_interest_org 1 + legal_service_org 2 + other_org 0 = 19 ≠ total 20")
+    assert check.detail == (
+        "natural_person 12 + commercial_enterprise 4 + research_institution 0 + "
+        "public_interest_org 1 + legal_service_org 2 + other_org 0 = 19 ≠ total 20"
+    )
 
 
 def test_table4_group_total_failure():
@@ -73,7 +81,10 @@ def test_table4_group_total_failure():
 def test_non_negative_counts_per_table_with_the_smallest_number():
     by_rule = _by_rule(evaluate_checks(_cells(fx.known_report("2019")), "2019"))
     assert [(c.scope, c.status, c.lhs, c.rhs) for (rule, _), c in by_rule.items() if rule == "non_negative_counts"] == [
-        ("table2", "pass", 0, 0), ("table3", "pass", 0, 0), ("table4", "pass", 0, 0)]
+        ("table2", "pass", 0, 0),
+        ("table3", "pass", 0, 0),
+        ("table4", "pass", 0, 0),
+    ]
     assert by_rule[("non_negative_counts", "table4")].detail == "all 15 numbers read are ≥ 0 (smallest 0)"
 
 
@@ -105,7 +116,12 @@ def test_blank_cells_leave_non_negative_counts_to_the_numbers_read():
     assert ("non_negative_counts", "table2") not in by_rule  # no Table 2 read: not checked
     assert by_rule[("non_negative_counts", "table3")].status == "pass"
     table4 = by_rule[("non_negative_counts", "table4")]
-    assert (table4.status, table4.lhs, table4.rhs, table4.detail) == ("not_assessable", None, None, "no number was read")
+    assert (table4.status, table4.lhs, table4.rhs, table4.detail) == (
+        "not_assessable",
+        None,
+        None,
+        "no number was read",
+    )
 
 
 def test_null_or_missing_cells_make_a_rule_not_assessable():
@@ -130,14 +146,17 @@ def test_no_tables_no_checks():
     assert evaluate_checks([], None) == []
 
 
-@pytest.mark.parametrize(("rows_of", "layout", "expected"), [
-    ("2021", "2021", "2021"),
-    ("2019", "2019", "2019"),
-    ("2019", "2021", "2019"),  # the rows read decide, as for the checks
-    (None, "2019", "2019"),  # a 2019 report whose Table 3 was not read is still held to its rows
-    (None, "freeform", None),
-    (None, None, None),
-])
+@pytest.mark.parametrize(
+    ("rows_of", "layout", "expected"),
+    [
+        ("2021", "2021", "2021"),
+        ("2019", "2019", "2019"),
+        ("2019", "2021", "2019"),  # the rows read decide, as for the checks
+        (None, "2019", "2019"),  # a 2019 report whose Table 3 was not read is still held to its rows
+        (None, "freeform", None),
+        (None, None, None),
+    ],
+)
 def test_table3_outcome_layout(rows_of, layout, expected):
     cells = _cells(fx.known_report(rows_of)) if rows_of else []
     assert table3_outcome_layout(cells, layout) == expected

@@ -2,11 +2,18 @@ import re
 import sys
 import unicodedata
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from orchestration.parsing.cleaning import (
-    _NFKC_STABLE, LOST, clean, detect_script, is_chrome, nfkc, remove_pinyin, repair_mojibake, to_simplified,
+    _NFKC_STABLE,
+    LOST,
+    clean,
+    detect_script,
+    is_chrome,
+    nfkc,
+    remove_pinyin,
+    repair_mojibake,
+    to_simplified,
 )
 
 from .builders import seed
@@ -25,15 +32,25 @@ def test_the_characters_nfkc_skips_are_left_alone_by_nfkc_and_compose_with_nothi
     assert all(unicodedata.normalize("NFKC", c) == c and unicodedata.combining(c) == 0 for c in skipped)
     # never the second of a canonical pair (a mark, a Hangul vowel): a character before them can
     # never absorb them, so the text between two stretches normalises on its own
-    seconds = {parts[1] for c in range(sys.maxunicode + 1)
-               if len(parts := unicodedata.decomposition(chr(c)).split()) == 2 and not parts[0].startswith("<")}
+    seconds = {
+        parts[1]
+        for c in range(sys.maxunicode + 1)
+        if len(parts := unicodedata.decomposition(chr(c)).split()) == 2 and not parts[0].startswith("<")
+    }
     assert not {f"{ord(c):04X}" for c in skipped} & seconds
 
 
 # Report text, and what NFKC changes or composes: full-width forms, marks, jamo, ligatures,
 # compatibility ideographs, circled numbers.
-_MIXED = st.text(st.sampled_from(list("（）：，１２ａ 政府信息公开年报\n。、《》e\u0301\u0327A\u030a\u1100\u1161\u11a8"
-                                      "\uac00\ufb01\uf900\u2460\u3000\u00a0…\u212b\u0344ﾊﾟ")), max_size=40)
+_MIXED = st.text(
+    st.sampled_from(
+        list(
+            "（）：，１２ａ 政府信息公开年报\n。、《》e\u0301\u0327A\u030a\u1100\u1161\u11a8"
+            "\uac00\ufb01\uf900\u2460\u3000\u00a0…\u212b\u0344ﾊﾟ"
+        )
+    ),
+    max_size=40,
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -72,12 +89,23 @@ def test_page_chrome_dropped_but_kept_in_lines_for_metadata():
 
 
 def test_footers_and_navigation_are_chrome_and_content_is_not():
-    for line in ("黑ICP备08100356号-1", "黑公网安备 23088102000102号", "同江市融媒体中心建设运营(版权所有)",
-                 "网 站 标 识 码 :2308810013", "上一篇:永发街道2018年政府信息公开报告", "字体:[大 中 小]",
-                 "来源:网络整理 免责声明:本文仅限学习分享", "同江市人民政府主办", "TOP"):
+    for line in (
+        "黑ICP备08100356号-1",
+        "黑公网安备 23088102000102号",
+        "同江市融媒体中心建设运营(版权所有)",
+        "网 站 标 识 码 :2308810013",
+        "上一篇:永发街道2018年政府信息公开报告",
+        "字体:[大 中 小]",
+        "来源:网络整理 免责声明:本文仅限学习分享",
+        "同江市人民政府主办",
+        "TOP",
+    ):
         assert is_chrome(line), line
-    for line in ("2023年,南山街道认真落实政府信息公开工作各项规定。", "一、总体情况",
-                 "同江市人民政府主办的网站全年发布信息120条,其中政策解读8条,回应关切3条,工作动态109条。"):
+    for line in (
+        "2023年,南山街道认真落实政府信息公开工作各项规定。",
+        "一、总体情况",
+        "同江市人民政府主办的网站全年发布信息120条,其中政策解读8条,回应关切3条,工作动态109条。",
+    ):
         assert not is_chrome(line), line
 
 

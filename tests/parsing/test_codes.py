@@ -1,5 +1,6 @@
 """The code lists agree with report-format.md, and their labels with the tables as printed by
 the generated corpus and the parsing tests' documents (benchmarks/printed.py, written apart)."""
+
 from __future__ import annotations
 
 from benchmarks import printed
@@ -27,14 +28,16 @@ def test_table3_rows_are_ordered_unique_and_grouped():
     assert groups["unavailable_unclear_after_correction"] == "unavailable"
     assert groups["not_handled_confirmation"] == "not_handled"
     assert groups["other_handling"] == groups["other_fee_unpaid"] == "other"
-    assert {g for g in groups.values()} == {"intake", *codes.OUTCOME_GROUPS, "total", "carry_forward"}
+    assert set(groups.values()) == {"intake", *codes.OUTCOME_GROUPS, "total", "carry_forward"}
 
 
 def test_table3_rows_are_the_printed_ones():
     # A row's label is its group's label (and 三、本年度办理结果 for (一)予以公开) before its own.
     for layout in codes.LAYOUTS:
-        labels = [((printed.T3_MAJOR if code == "granted" else "") + (f"{group} " if group else "") + label, code)
-                  for group, label, code in printed.t3_rows(layout)]
+        labels = [
+            ((printed.T3_MAJOR if code == "granted" else "") + (f"{group} " if group else "") + label, code)
+            for group, label, code in printed.t3_rows(layout)
+        ]
         assert [(r.label, r.code) for r in codes.TABLE3_ROWS if layout in r.layouts] == labels
         assert codes.table3_outcome_codes(layout) == printed.t3_outcomes(layout)
 
@@ -55,8 +58,10 @@ def test_table4_codes_are_the_printed_ones():
 
 def test_table2_blocks_are_the_printed_ones():
     for layout in codes.LAYOUTS:
-        blocks = [(item, tuple((code, label) for label, code in columns), tuple((code, label) for label, code in rows))
-                  for item, columns, rows in printed.T2_BLOCKS[layout]]
+        blocks = [
+            (item, tuple((code, label) for label, code in columns), tuple((code, label) for label, code in rows))
+            for item, columns, rows in printed.T2_BLOCKS[layout]
+        ]
         assert [(b.item, b.columns, b.rows) for b in codes.TABLE2_BLOCKS if b.layout == layout] == blocks
 
 

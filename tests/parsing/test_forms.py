@@ -2,6 +2,7 @@
 the public parse_bytes: every form must give the same cells, equal to the known values. Then the
 encodings, scripts, templates, mojibake, non-reports, dates and refusals, and the rule over every
 fixture that no number in the output is absent from the cleaned source text."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,7 @@ import pytest
 from orchestration.parsing import parse_bytes
 from orchestration.parsing.metrics import VOCABULARY
 
-from . import report_files as rf
-from . import table_fixtures as fx
+from . import report_files as rf, table_fixtures as fx
 from .builders import docx_bytes, html_bytes, pdf_bytes, scanned_pdf_bytes, seed
 
 LAYOUTS = ("2021", "2019")
@@ -92,8 +92,9 @@ def _one_cell_text(report: fx.Report) -> str:
     return rf.one_cell_per_line_file(report).decode()
 
 
-@pytest.mark.parametrize("codec, expected", [("gb18030", "gb18030"), ("gbk", "gb18030"),
-                                             ("utf-16", "utf-16"), ("utf-8-sig", "utf-8")])
+@pytest.mark.parametrize(
+    "codec, expected", [("gb18030", "gb18030"), ("gbk", "gb18030"), ("utf-16", "utf-16"), ("utf-8-sig", "utf-8")]
+)
 def test_simplified_encodings(codec, expected):
     report = fx.known_report("2021")
     result = parse_bytes(_one_cell_text(report).encode(codec), "report.txt")
@@ -111,8 +112,20 @@ def test_big5_traditional_report():
 
 
 # A few characters with their tone-marked pinyin, as seed 001 annotates them.
-_PINYIN = {"區": "qū", "報": "bào", "開": "kāi", "請": "qǐng", "數": "shù", "總": "zǒng", "處": "chù",
-           "結": "jié", "轉": "zhuǎn", "許": "xǔ", "復": "fù", "議": "yì"}
+_PINYIN = {
+    "區": "qū",
+    "報": "bào",
+    "開": "kāi",
+    "請": "qǐng",
+    "數": "shù",
+    "總": "zǒng",
+    "處": "chù",
+    "結": "jié",
+    "轉": "zhuǎn",
+    "許": "xǔ",
+    "復": "fù",
+    "議": "yì",
+}
 
 
 def _annotate(text: str) -> str:
@@ -168,9 +181,9 @@ def test_mojibake_line_is_repaired_and_flagged():
 
 NOTICES = {
     "notice.txt": "关于报送2023年政府信息公开工作年度报告的通知\n各乡镇人民政府:\n"
-                  "请于2024年1月31日前报送本单位2023年政府信息公开工作年度报告。\n某某区人民政府办公室\n2024年1月5日",
+    "请于2024年1月31日前报送本单位2023年政府信息公开工作年度报告。\n某某区人民政府办公室\n2024年1月5日",
     "letter.html": "<html><body><h1>某某区人民政府办公室关于政府信息公开工作年度报告编制工作的函</h1>"
-                   "<p>根据《中华人民共和国政府信息公开条例》第五十条,现就年度报告编制有关事项函告如下。</p></body></html>",
+    "<p>根据《中华人民共和国政府信息公开条例》第五十条,现就年度报告编制有关事项函告如下。</p></body></html>",
 }
 
 
@@ -187,8 +200,7 @@ def chinese_date_bytes() -> bytes:
 
 def test_chinese_numeral_signature_date():
     result = parse_bytes(chinese_date_bytes(), "report.txt")
-    assert (result.publish_date, result.agency, result.report_year) == (
-        "2024-01-18", "某某区人民政府办公室", 2023)
+    assert (result.publish_date, result.agency, result.report_year) == ("2024-01-18", "某某区人民政府办公室", 2023)
 
 
 # --- refusals ----------------------------------------------------------------------------------
@@ -211,15 +223,21 @@ def _fixtures() -> dict[str, tuple[str, bytes]]:
     """Every fixture document the parsing tests feed the parser, by id → (file name, bytes)."""
     found = {f"seed_{p}": (f"{p}.txt", seed(p).read_bytes()) for p in ("000", "001", "002", "003", "004")}
     found["seed_002_gb18030"] = ("002.txt", seed("002").read_text(encoding="utf-8").encode("gb18030"))
-    found |= {"builder_html": ("page.html", html_bytes()), "builder_pdf": ("report.pdf", pdf_bytes()),
-              "builder_docx": ("report.docx", docx_bytes())}
+    found |= {
+        "builder_html": ("page.html", html_bytes()),
+        "builder_pdf": ("report.pdf", pdf_bytes()),
+        "builder_docx": ("report.docx", docx_bytes()),
+    }
     for layout in LAYOUTS:
         report = fx.known_report(layout)
         found |= {f"{form}_{layout}": (name, render(report)) for form, (name, render) in FORMS.items()}
         found[f"big5_{layout}"] = ("report.txt", _traditional(_one_cell_text(report)).encode("big5"))
-    found |= {"pinyin_traditional": ("report.txt", pinyin_traditional_bytes()),
-              "template": ("template.txt", template_bytes()), "mojibake": ("report.txt", mojibake_bytes()),
-              "chinese_date": ("report.txt", chinese_date_bytes())}
+    found |= {
+        "pinyin_traditional": ("report.txt", pinyin_traditional_bytes()),
+        "template": ("template.txt", template_bytes()),
+        "mojibake": ("report.txt", mojibake_bytes()),
+        "chinese_date": ("report.txt", chinese_date_bytes()),
+    }
     found |= {f"notice_{name}": (name, text.encode()) for name, text in NOTICES.items()}
     return found
 

@@ -1,8 +1,8 @@
 """Glued digit runs: split under the table's arithmetic, or reported ambiguous, never guessed."""
+
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from benchmarks.printed import t3_outcomes
 from orchestration.parsing.checks import table3_rules
@@ -38,15 +38,13 @@ def test_separators_the_source_had_are_kept():
 
 
 def test_table4_groups_each_sum_to_their_total():
-    assert split_totalled(["12014011023001215"], 3, 5) == [
-        (1, 2, 0, 1, 4, 0, 1, 1, 0, 2, 3, 0, 0, 12, 15)]
+    assert split_totalled(["12014011023001215"], 3, 5) == [(1, 2, 0, 1, 4, 0, 1, 1, 0, 2, 3, 0, 0, 12, 15)]
 
 
 def test_resolve_rows_uses_the_column_rules():
     report = fx.known_report("2021")
     rules = table3_rules("2021")
-    truth = {(3, code, col): v for code, values in report.table3.items()
-             for col, v in zip(fx.T3_COLUMNS, values)}
+    truth = {(3, code, col): v for code, values in report.table3.items() for col, v in zip(fx.T3_COLUMNS, values)}
     # Pretend granted was glued and could be read two ways; the outcome sums decide.
     wrong = (13, 3, 0, 1, 2, 0, 19)
     right = tuple(report.table3["granted"])
@@ -57,12 +55,12 @@ def test_resolve_rows_uses_the_column_rules():
     assert resolve_rows(lambda: known, {"granted": [wrong, right]}, fx.T3_COLUMNS, rules) == {}
 
 
-def _report_with(outcomes: dict[str, list[int]], carried_over: list[int],
-                 carried_forward: list[int], layout: str = "2021") -> fx.Report:
+def _report_with(
+    outcomes: dict[str, list[int]], carried_over: list[int], carried_forward: list[int], layout: str = "2021"
+) -> fx.Report:
     rows = {code: outcomes.get(code, [0] * 6) for code in t3_outcomes(layout)}
     table3 = fx.table3_from_outcomes(rows, carried_over, carried_forward)
-    return fx.Report(layout, fx.T2_2021 if layout == "2021" else fx.T2_2019, table3,
-                     fx.known_report(layout).table4)
+    return fx.Report(layout, fx.T2_2021 if layout == "2021" else fx.T2_2019, table3, fx.known_report(layout).table4)
 
 
 def _glue_rows(report: fx.Report, codes: set[str]) -> str:
@@ -86,14 +84,17 @@ def test_a_row_ambiguous_alone_is_settled_by_the_other_rows():
 
 def test_rows_the_arithmetic_cannot_tell_apart_are_reported_not_guessed():
     # Two rows printing the same run: swapping their readings keeps every rule true.
-    report = _report_with({"granted": [1, 0, 2, 12, 2, 2], "not_handled_repeated": [10, 2, 1, 2, 2, 2]},
-                          [0] * 6, [0] * 6)
+    report = _report_with(
+        {"granted": [1, 0, 2, 12, 2, 2], "not_handled_repeated": [10, 2, 1, 2, 2, 2]}, [0] * 6, [0] * 6
+    )
     result = extract_tables(_glue_rows(report, {"granted", "not_handled_repeated"}), [])
     rows = {c.row for c in result.cells if c.table == 3}
     assert "granted" not in rows and "not_handled_repeated" not in rows
     assert len(rows) == 23
-    assert result.flags == ["glued_digits_ambiguous:table3.granted=2",
-                            "glued_digits_ambiguous:table3.not_handled_repeated=2"]
+    assert result.flags == [
+        "glued_digits_ambiguous:table3.granted=2",
+        "glued_digits_ambiguous:table3.not_handled_repeated=2",
+    ]
     assert result.repairs == []
 
 
@@ -117,8 +118,7 @@ def test_glued_valid_tables_are_split_exactly_or_reported(report):
     text = _glue_rows(report, set(report.table3))
     result = extract_tables(text, [])
     read = {(c.row, c.column): c.value for c in result.cells if c.table == 3}
-    truth = {(code, col): v for code, values in report.table3.items()
-             for col, v in zip(fx.T3_COLUMNS, values)}
+    truth = {(code, col): v for code, values in report.table3.items() for col, v in zip(fx.T3_COLUMNS, values)}
     for key, value in read.items():
         assert truth[key] == value  # never split wrongly
     missing_rows = {row for row, _ in truth} - {row for row, _ in read}

@@ -1,8 +1,15 @@
 import pytest
 
 from orchestration.parsing.metadata import (
-    choose_agency, contact_organ, extract_metadata, find_report_year, first_lines_title, parse_date,
-    title_organ, title_year, year_reported_by_annual_report,
+    choose_agency,
+    contact_organ,
+    extract_metadata,
+    find_report_year,
+    first_lines_title,
+    parse_date,
+    title_organ,
+    title_year,
+    year_reported_by_annual_report,
 )
 from orchestration.parsing.regions import find_region
 
@@ -49,7 +56,12 @@ def test_metadata_from_a_page():
 
 
 def test_signature_gives_agency_and_date_when_no_metadata():
-    lines = ["关于2022年度政务公开工作的总结", "今年我局认真落实政务公开。", "宣州区经济和信息化局", "二○二三年一月五日"]
+    lines = [
+        "关于2022年度政务公开工作的总结",
+        "今年我局认真落实政务公开。",
+        "宣州区经济和信息化局",
+        "二○二三年一月五日",
+    ]
     meta = extract_metadata(lines, lines)
     assert (meta.agency, meta.publish_date, meta.report_year) == ("宣州区经济和信息化局", "2023-01-05", 2022)
 
@@ -98,8 +110,15 @@ _ONE_LINE_BODY = (
 
 
 def _archive_page(title: str, publisher: str, body: str) -> list[str]:
-    return [f"标题: {title}", "发布时间: 2020-01-17 11:35", "文号:", f"发布机构: {publisher}",
-            "栏目: 政府信息公开年报", "==================== 正文 ====================", body]
+    return [
+        f"标题: {title}",
+        "发布时间: 2020-01-17 11:35",
+        "文号:",
+        f"发布机构: {publisher}",
+        "栏目: 政府信息公开年报",
+        "==================== 正文 ====================",
+        body,
+    ]
 
 
 def test_the_labelled_title_keeps_its_space_and_names_the_organ():
@@ -116,8 +135,10 @@ def test_a_wrong_publisher_field_never_outweighs_the_title(publisher):
 
 
 def test_self_inspection_without_a_year_in_its_title():
-    body = ("根据通知要求，我局认真开展2017年政务公开工作要点落实情况的自查工作，现将我局自查情况总结如下: "
-            "2017年，区财政金融局严格按照要求公开财政信息。")
+    body = (
+        "根据通知要求，我局认真开展2017年政务公开工作要点落实情况的自查工作，现将我局自查情况总结如下: "
+        "2017年，区财政金融局严格按照要求公开财政信息。"
+    )
     lines = _archive_page("平潭综合实验区财政金融局关于做好政务公开财政牵头任务落实情况的自查报告", "", body)
     meta = extract_metadata(lines, lines[4:])
     assert (meta.agency, meta.report_year) == ("平潭综合实验区财政金融局", 2017)
@@ -133,10 +154,18 @@ def test_a_year_the_text_mentions_is_not_the_year_reported_on():
 @pytest.mark.parametrize(
     "lines, title",
     [
-        (["# 某某市某某局2023年政府信息公开工作年度报告", "一、总体情况"], "某某市某某局2023年政府信息公开工作年度报告"),
-        (["某某市某某局", "2024年度政府信息公开工作年度报告", "一、总体情况"], "某某市某某局2024年度政府信息公开工作年度报告"),
-        (["平潭综合实验区财政金融局", "关于做好政务公开财政牵头任务落实情况的", "自查报告", "根据通知要求，"],
-         "平潭综合实验区财政金融局关于做好政务公开财政牵头任务落实情况的自查报告"),
+        (
+            ["# 某某市某某局2023年政府信息公开工作年度报告", "一、总体情况"],
+            "某某市某某局2023年政府信息公开工作年度报告",
+        ),
+        (
+            ["某某市某某局", "2024年度政府信息公开工作年度报告", "一、总体情况"],
+            "某某市某某局2024年度政府信息公开工作年度报告",
+        ),
+        (
+            ["平潭综合实验区财政金融局", "关于做好政务公开财政牵头任务落实情况的", "自查报告", "根据通知要求，"],
+            "平潭综合实验区财政金融局关于做好政务公开财政牵头任务落实情况的自查报告",
+        ),
         (["某某县交通运输局2023年度", "政府信息公开工作年度报告"], "某某县交通运输局2023年度政府信息公开工作年度报告"),
         # A line above that adds neither organ nor year is not part of the title.
         (["政府信息公开", "某某局2023年政府信息公开工作年度报告"], "某某局2023年政府信息公开工作年度报告"),
@@ -158,8 +187,10 @@ def test_first_page_of_a_pdf_gives_title_agency_and_year():
 
 
 def test_signature_at_the_end_of_a_one_line_page():
-    lines = ["现编制完成本报告。本报告所列数据的统计期限自2024年1月1日起至2024年12月31日止。"
-             "六、其他需要报告的事项2024年，无收取信息处理费情况。 平潭综合实验区财政金融局 2025年1月23日 附件下载"]
+    lines = [
+        "现编制完成本报告。本报告所列数据的统计期限自2024年1月1日起至2024年12月31日止。"
+        "六、其他需要报告的事项2024年，无收取信息处理费情况。 平潭综合实验区财政金融局 2025年1月23日 附件下载"
+    ]
     meta = extract_metadata(lines, lines)
     assert (meta.agency, meta.publish_date, meta.report_year) == ("平潭综合实验区财政金融局", "2025-01-23", 2024)
 

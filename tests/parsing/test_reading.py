@@ -1,7 +1,8 @@
-import io
 import codecs
+import io
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from orchestration.parsing import parse_bytes, parse_file
 from orchestration.parsing.reading import ReadError, decode_text, detect_format, read_document
@@ -44,7 +45,10 @@ def test_gb18030_file_parses_like_its_utf8_original():
     converted = parse_bytes(original.decode("utf-8").encode("gb18030"), "002.txt")
     assert converted.encoding == "gb18030"
     assert (converted.title, converted.agency, converted.report_year) == (
-        "同江市繁荣街道2023年政府信息公开工作年度报告", "同江市繁荣街道", 2023)
+        "同江市繁荣街道2023年政府信息公开工作年度报告",
+        "同江市繁荣街道",
+        2023,
+    )
 
 
 def test_html_with_gbk_meta_charset():
@@ -64,7 +68,11 @@ def test_html_page_end_to_end():
     result = parse_bytes(html_bytes("gbk"), "page.html")
     assert result.status == "ok"
     assert (result.title, result.agency, result.publish_date, result.report_year) == (
-        REPORT_TITLE, "宣州区经济和信息化局", "2023-01-19", 2022)
+        REPORT_TITLE,
+        "宣州区经济和信息化局",
+        "2023-01-19",
+        2022,
+    )
     assert (result.doc_type, result.layout) == ("annual_report", "2021")  # the grid shows the 2021 layout
     assert result.region.code == "341802"
     assert {(m.name, m.value) for m in result.metrics} >= {("items_disclosed_total", 356), ("applications_received", 7)}
@@ -81,7 +89,11 @@ def test_pdf_text_layer_and_table_cells():
 def test_pdf_end_to_end():
     result = parse_bytes(pdf_bytes(table=None), "report.pdf")
     assert (result.status, result.agency, result.report_year, result.publish_date) == (
-        "ok", "宣州区经济和信息化局", 2022, "2023-01-18")
+        "ok",
+        "宣州区经济和信息化局",
+        2022,
+        "2023-01-18",
+    )
 
 
 def test_docx_paragraphs_and_tables_in_document_order():
@@ -96,7 +108,11 @@ def test_docx_paragraphs_and_tables_in_document_order():
 def test_docx_end_to_end():
     result = parse_bytes(docx_bytes(), "report.docx")
     assert (result.status, result.doc_type, result.layout, result.publish_date) == (
-        "ok", "annual_report", "2021", "2023-01-18")
+        "ok",
+        "annual_report",
+        "2021",
+        "2023-01-18",
+    )
 
 
 @pytest.mark.parametrize(
@@ -137,9 +153,6 @@ def test_sha256_is_of_the_raw_bytes():
 
     data = seed("000").read_bytes()
     assert parse_bytes(data, "000.txt").sha256 == hashlib.sha256(data).hexdigest()
-
-
-from hypothesis import given, settings, strategies as st
 
 
 @settings(max_examples=60, deadline=None)

@@ -3,6 +3,7 @@ set with their README and second reading): every truth cell and the metadata, ex
 
 The files are one portal's text scrapes, most with the whole report on one line, glued cells and
 next-label ordinals stuck to the numbers; the truth was read by hand and re-checked."""
+
 import json
 from pathlib import Path
 

@@ -1,5 +1,6 @@
 """The five seeds through parse_file, as report-format.md describes them (the rule that no number
 is invented is checked over every fixture, seeds included, in test_forms)."""
+
 from orchestration.parsing import parse_file
 from orchestration.parsing.cleaning import clean
 
@@ -45,7 +46,10 @@ def test_002_annual_report_2021_layout():
     assert r.table3_outcome_layout == "2021"
     assert {c.status for c in r.checks} == {"pass"}
     assert [(c.scope, c.lhs, c.rhs) for c in r.checks if c.rule == "non_negative_counts"] == [
-        ("table2", 0, 0), ("table3", 0, 0), ("table4", 0, 0)]
+        ("table2", 0, 0),
+        ("table3", 0, 0),
+        ("table4", 0, 0),
+    ]
 
 
 def test_003_template_self_inspection_gives_no_numbers():
@@ -62,8 +66,12 @@ def test_004_freeform_2018_annual_report():
     assert (r.table3_outcome_layout, r.checks) == (None, [])  # no table, so nothing to check
     assert "新陶街道" in r.agency and r.publish_date == "2019-03-14"
     assert r.title == "2018年新陶街道政府信息公开年度工作报告"
-    assert {("complaints_received", 45), ("complaints_answered", 45), ("npc_suggestions_handled", 28),
-            ("cppcc_proposals_handled", 16)} <= metric_values(r)
+    assert {
+        ("complaints_received", 45),
+        ("complaints_answered", 45),
+        ("npc_suggestions_handled", 28),
+        ("cppcc_proposals_handled", 16),
+    } <= metric_values(r)
     assert (r.region.city, r.region.county, r.region.code) == ("鞍山市", "铁西区", "210303")
 
 

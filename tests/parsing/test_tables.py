@@ -1,4 +1,5 @@
 """Table extraction: seed 002, and every input form of one known report giving the same cells."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -12,8 +13,13 @@ from .builders import seed
 
 SEED_002 = seed("002")
 LAYOUTS = ("2021", "2019")
-FORMS = ("one_cell_per_line", "markdown", "space_separated",
-         "html_grid_rowspan_leftovers", "html_grid_empty_cells_wrong_colspan")
+FORMS = (
+    "one_cell_per_line",
+    "markdown",
+    "space_separated",
+    "html_grid_rowspan_leftovers",
+    "html_grid_empty_cells_wrong_colspan",
+)
 
 
 def _seed_text() -> str:
@@ -37,10 +43,15 @@ def test_seed_002_reads_every_cell_as_zero():
     assert len(t3) == 175 and len({(c.row, c.column) for c in t3}) == 175
     assert len(t4) == 15 and len({(c.row, c.column) for c in t4}) == 15
     assert {(c.row, c.column) for c in t2} == {
-        ("regulations", "issued"), ("regulations", "abolished"), ("regulations", "in_force"),
-        ("normative_documents", "issued"), ("normative_documents", "abolished"),
-        ("normative_documents", "in_force"), ("administrative_licensing", "decisions"),
-        ("administrative_penalty", "decisions"), ("administrative_coercion", "decisions"),
+        ("regulations", "issued"),
+        ("regulations", "abolished"),
+        ("regulations", "in_force"),
+        ("normative_documents", "issued"),
+        ("normative_documents", "abolished"),
+        ("normative_documents", "in_force"),
+        ("administrative_licensing", "decisions"),
+        ("administrative_penalty", "decisions"),
+        ("administrative_coercion", "decisions"),
         ("administrative_fees", "amount_10k_yuan"),
     }
     assert all(c.value == 0 and c.raw == "0" for c in result.cells)
@@ -84,8 +95,10 @@ def test_converter_markdown_with_values_apart_from_their_labels(layout, values_f
     assert _cells(result) == report.expected()
 
 
-@pytest.mark.parametrize(("code", "cut"), (("not_handled_mass_repeated", 4), ("new_received", 10),
-                                          ("denied_security_stability", 7), ("other_other", 3)))
+@pytest.mark.parametrize(
+    ("code", "cut"),
+    (("not_handled_mass_repeated", 4), ("new_received", 10), ("denied_security_stability", 7), ("other_other", 3)),
+)
 @pytest.mark.parametrize("numbers_on_first", (True, False))
 def test_converter_markdown_with_a_label_wrapped_onto_a_second_row(code, cut, numbers_on_first):
     report = fx.known_report("2021")
@@ -98,9 +111,14 @@ def test_one_line_row_printed_blank_before_a_misspelt_label_keeps_nothing_of_its
     # '…已获取信息(六)其处他理 0…': the confirmation row is blank; the cells after the misspelt
     # (六) label are that row's, placed by its resemblance to 其他处理.
     report = fx.known_report("2019")
-    text = fx.one_line(report, "spaced").replace(
-        "5.要求行政机关确认或重新出具已获取信息" + " ".join(report.t3_raw("not_handled_confirmation")), "5.要求行政机关确认或重新出具已获取信息"
-    ).replace("(六)其他处理", "(六)其处他理")
+    text = (
+        fx.one_line(report, "spaced")
+        .replace(
+            "5.要求行政机关确认或重新出具已获取信息" + " ".join(report.t3_raw("not_handled_confirmation")),
+            "5.要求行政机关确认或重新出具已获取信息",
+        )
+        .replace("(六)其他处理", "(六)其处他理")
+    )
     cells = {(c.row, c.column): c.value for c in extract_tables(text, []).cells if c.table == 3}
     assert all(cells[("not_handled_confirmation", col)] is None for col in fx.T3_COLUMNS)
     assert [cells[("other_handling", col)] for col in fx.T3_COLUMNS] == report.table3["other_handling"]
@@ -138,11 +156,19 @@ def test_table2_header_cells_scrambled_by_a_converter(layout):
     assert _cells(extract_tables(text, [])) == report.expected()
 
 
-_TYPOS = (("本年新收", "本年新受"), ("国家秘密", "国家秘蜜"), ("第三方", "第叁方"),
-          ("大量反复", "大量返复"), ("结转下年度", "结专下年度"))
-_TEXT_FORMS = {"one_cell_per_line": fx.one_cell_per_line, "markdown": fx.markdown,
-               "space_separated": fx.space_separated,
-               "one_line": lambda report: fx.one_line(report, "glued")}
+_TYPOS = (
+    ("本年新收", "本年新受"),
+    ("国家秘密", "国家秘蜜"),
+    ("第三方", "第叁方"),
+    ("大量反复", "大量返复"),
+    ("结转下年度", "结专下年度"),
+)
+_TEXT_FORMS = {
+    "one_cell_per_line": fx.one_cell_per_line,
+    "markdown": fx.markdown,
+    "space_separated": fx.space_separated,
+    "one_line": lambda report: fx.one_line(report, "glued"),
+}
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -187,8 +213,7 @@ def test_glued_rows_are_split_by_the_tables_arithmetic(layout):
     result = extract_tables(fx.space_separated(report, glue=True), [])
     runs = {code: "".join(report.t3_raw(code)) for code in report.table3}
     t4_run = "".join(report.t4_raw())
-    expected = {(t, r, c, v, runs[r] if t == 3 else t4_run if t == 4 else raw)
-                for t, r, c, v, raw in report.expected()}
+    expected = {(t, r, c, v, runs[r] if t == 3 else t4_run if t == 4 else raw) for t, r, c, v, raw in report.expected()}
     assert _cells(result) == expected
     assert runs["new_received"] == "307015245"  # 30|7|0|1|5|2|45 read back from one run
     assert _table(result, 3)[("new_received", "total")] == 45
@@ -205,14 +230,22 @@ def test_blank_and_not_filled_cells_are_null_with_their_raw_text():
     result = extract_tables(fx.document_text_for_grids(), grids)
     cells = {(c.row, c.column): (c.value, c.raw) for c in result.cells if c.table == 3}
     assert [cells[("granted", col)] for col in fx.T3_COLUMNS] == [
-        (None, ""), (None, "/"), (None, "—"), (None, "-"), (None, "无"), (None, "\u00a0"), (None, " ")]
+        (None, ""),
+        (None, "/"),
+        (None, "—"),
+        (None, "-"),
+        (None, "无"),
+        (None, "\u00a0"),
+        (None, " "),
+    ]
     assert all(cells[("partially_granted", col)] == (None, "") for col in fx.T3_COLUMNS)
     assert cells[("denied_state_secret", "natural_person")] == (1, "1")
 
 
 def test_text_markers_are_null_never_zero():
     text = fx.space_separated(fx.known_report("2021")).replace(
-        "(一)予以公开 12 4 0 1 2 0 19", "(一)予以公开 / — 无 - 2 0 19")
+        "(一)予以公开 12 4 0 1 2 0 19", "(一)予以公开 / — 无 - 2 0 19"
+    )
     t3 = _table(extract_tables(text, []), 3)
     assert [t3[("granted", c)] for c in fx.T3_COLUMNS] == [None, None, None, None, 2, 0, 19]
 
@@ -221,12 +254,15 @@ def test_labels_without_numbering_with_typos_and_wrapped_lines():
     report = fx.known_report("2021")
     text = fx.one_cell_per_line(report)
     for old, new in (
-        ("1.属于国家秘密", "属于国家秘密"),               # no 序号
-        ("(七)总计", "合计"),                             # 合计 for 总计
-        ("3.其他\n", "其他\n"),                            # bare 其他 after (六)2
+        ("1.属于国家秘密", "属于国家秘密"),  # no 序号
+        ("(七)总计", "合计"),  # 合计 for 总计
+        ("3.其他\n", "其他\n"),  # bare 其他 after (六)2
         ("4.保护第三方合法权益", "4、保护第三方合法权利"),  # 、 numbering, typo
         ("2.没有现成信息需要另行制作", "2.没有现成信息需要\n另行制作"),  # wrapped label
-        ("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "(二)部分公\n开(区分处理的,只计这一情形,\n不计其他情形)"),
+        (
+            "(二)部分公开(区分处理的,只计这一情形,不计其他情形)",
+            "(二)部分公\n开(区分处理的,只计这一情形,\n不计其他情形)",
+        ),
     ):
         assert old in text
         text = text.replace(old, new)
@@ -236,8 +272,19 @@ def test_labels_without_numbering_with_typos_and_wrapped_lines():
 def test_header_repeated_mid_table_is_skipped():
     report = fx.known_report("2021")
     text = fx.one_cell_per_line(report)
-    header = "\n".join(["申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构",
-                        "社会公益组织", "法律服务机构", "其他"])
+    header = "\n".join(
+        [
+            "申请人情况",
+            "自然人",
+            "法人或其他组织",
+            "总计",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+        ]
+    )
     for label in ("(四)无法提供", "3.其他", "(七)总计"):
         text = text.replace(label, header + "\n" + label, 1)
     assert _cells(extract_tables(text, [])) == report.expected()
@@ -245,7 +292,8 @@ def test_header_repeated_mid_table_is_skipped():
 
 def test_width_mismatch_is_flagged_not_guessed():
     text = fx.space_separated(fx.known_report("2021")).replace(
-        "(一)予以公开 12 4 0 1 2 0 19", "(一)予以公开 12 4 1 2 0 19")  # one blank cell lost
+        "(一)予以公开 12 4 0 1 2 0 19", "(一)予以公开 12 4 1 2 0 19"
+    )  # one blank cell lost
     result = extract_tables(text, [])
     assert not any(c.row == "granted" for c in result.cells)
     assert "table3_row_width_mismatch" in result.flags
@@ -273,6 +321,6 @@ def test_a_report_without_table4_keeps_all_of_table3():
     report = fx.known_report("2021")
     text = fx.space_separated(report)
     start = text.index("四、政府信息公开行政复议")
-    text = text[:start] + text[text.index("五、存在的主要问题"):]
+    text = text[:start] + text[text.index("五、存在的主要问题") :]
     result = extract_tables(text, [])
     assert len(_table(result, 3)) == 175 and _table(result, 4) == {}

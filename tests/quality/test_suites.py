@@ -99,21 +99,31 @@ BROKEN_EXTRA_ROWS = {
 }
 
 R4 = {"report_id": "r4", "agency_name": "新陶街道", "report_year": 2018}
-RULE_FAILURE = [{**R4, "scopes_assessed": 2, "scopes_broken": 1, "broken_scopes": "other_org: new_received 7 ≠ total 9"}]
+RULE_FAILURE = [
+    {**R4, "scopes_assessed": 2, "scopes_broken": 1, "broken_scopes": "other_org: new_received 7 ≠ total 9"}
+]
 
 # suite -> (rows assessed in clean, rows assessed in broken, failing rows in broken)
 EXPECTED = {
-    **{rule: (2, 3, RULE_FAILURE) for rule in RULES},
+    **dict.fromkeys(RULES, (2, 3, RULE_FAILURE)),
     "unique_report_keys": (3, 7, [{"report_id": "r5"}, {"report_id": "r5"}, {"report_id": None}]),
     "files_accounted_for": (3, 4, [{"sha256": "d", "file_name": "d.docx", "accounted_for": False}]),
-    "parsed_or_quarantined": (3, 3, [
-        {"sha256": "b", "file_name": "b.html", "reason": "too large", "parsed_and_quarantined": True},
-    ]),
-    "rows_have_reports": (6, 9, [
-        {"source_table": "narrative_metrics", "sha256": "y", "row_count": 1, "has_report": False},
-        {"source_table": "table2_cells", "sha256": "z", "row_count": 1, "has_report": False},
-        {"source_table": "table4_cells", "sha256": "z", "row_count": 2, "has_report": False},
-    ]),
+    "parsed_or_quarantined": (
+        3,
+        3,
+        [
+            {"sha256": "b", "file_name": "b.html", "reason": "too large", "parsed_and_quarantined": True},
+        ],
+    ),
+    "rows_have_reports": (
+        6,
+        9,
+        [
+            {"source_table": "narrative_metrics", "sha256": "y", "row_count": 1, "has_report": False},
+            {"source_table": "table2_cells", "sha256": "z", "row_count": 1, "has_report": False},
+            {"source_table": "table4_cells", "sha256": "z", "row_count": 2, "has_report": False},
+        ],
+    ),
 }
 
 
@@ -153,6 +163,7 @@ def write_suite(folder: Path, text: str, name: str = "suite.yml") -> Path:
 
 # --- the suite files --------------------------------------------------------------------------
 
+
 def test_every_expected_suite_ships_and_no_other(suites):
     assert set(suites) == set(EXPECTED)
 
@@ -166,9 +177,10 @@ def test_every_suite_file_declares_name_title_asset_severity_query(suites):
 
 def test_findings_warn_and_invariants_error(suites):
     errors = {name for name, s in suites.items() if s.severity == "error"}
-    assert errors == {"files_accounted_for", "parsed_or_quarantined", "rows_have_reports",
-                      "unique_report_keys"}
-    assert {(suites[rule].asset, suites[rule].file) for rule in RULES} == {("marts/report_quality", "report_quality_rules.yml")}
+    assert errors == {"files_accounted_for", "parsed_or_quarantined", "rows_have_reports", "unique_report_keys"}
+    assert {(suites[rule].asset, suites[rule].file) for rule in RULES} == {
+        ("marts/report_quality", "report_quality_rules.yml")
+    }
 
 
 def test_every_rule_report_quality_holds_is_a_check():
@@ -180,8 +192,10 @@ def test_every_rule_report_quality_holds_is_a_check():
 
     cells = [TableCell(*cell) for cell in fx.known_report().expected()]
     parser_rules = {c.rule for c in evaluate_checks(cells, "2021")}
-    dbt_rules = {p.stem.removeprefix("int_quality_")
-                 for p in (ROOT / "dbt_project" / "models" / "intermediate" / "quality").glob("int_quality_*.sql")}
+    dbt_rules = {
+        p.stem.removeprefix("int_quality_")
+        for p in (ROOT / "dbt_project" / "models" / "intermediate" / "quality").glob("int_quality_*.sql")
+    }
     assert parser_rules and dbt_rules and not parser_rules & dbt_rules  # each rule evaluated once
     assert {s.name for s in load_suite_file(SUITES_DIR / "report_quality_rules.yml")} == parser_rules | dbt_rules
 
@@ -194,7 +208,9 @@ def test_every_suite_builds_a_gx_suite_with_valid_kwargs(suites):
 
 
 def test_unknown_expectation_type_fails_at_load(tmp_path):
-    path = write_suite(tmp_path, """
+    path = write_suite(
+        tmp_path,
+        """
 name: suite
 title: A typo in the type
 asset: marts/dim_report
@@ -203,7 +219,8 @@ query: select 1 as x
 expectations:
   - type: expect_column_values_to_be_positive
     kwargs: {column: x}
-""")
+""",
+    )
     with pytest.raises(SuiteFileError, match="unknown expectation type 'expect_column_values_to_be_positive'"):
         load_suite_file(path)
 
@@ -218,8 +235,14 @@ expectations:
     ],
 )
 def test_bad_fields_fail_at_load(tmp_path, field, value, message):
-    doc = {"name": "suite", "title": "t", "asset": "a", "severity": "warn", "query": "select 1 as x",
-           "expectations": [{"type": "expect_column_to_exist", "kwargs": {"column": "x"}}]}
+    doc = {
+        "name": "suite",
+        "title": "t",
+        "asset": "a",
+        "severity": "warn",
+        "query": "select 1 as x",
+        "expectations": [{"type": "expect_column_to_exist", "kwargs": {"column": "x"}}],
+    }
     doc[field] = value
     path = write_suite(tmp_path, json.dumps(doc), "suite.json")
     with pytest.raises(SuiteFileError, match=re.escape(message)):
@@ -227,8 +250,10 @@ def test_bad_fields_fail_at_load(tmp_path, field, value, message):
 
 
 def test_suite_file_must_be_named_after_its_suite(tmp_path):
-    text = ("name: same\ntitle: t\nasset: a\nseverity: warn\nquery: select 1 as x\n"
-            "expectations: [{type: expect_column_to_exist, kwargs: {column: x}}]\n")
+    text = (
+        "name: same\ntitle: t\nasset: a\nseverity: warn\nquery: select 1 as x\n"
+        "expectations: [{type: expect_column_to_exist, kwargs: {column: x}}]\n"
+    )
     [suite] = load_suite_file(write_suite(tmp_path, text, "same.yml"))
     assert (suite.name, suite.file) == ("same", "same.yml")
     with pytest.raises(SuiteFileError, match="must be named after its suite, 'same'"):
@@ -271,8 +296,10 @@ def test_bad_rules_fail_at_load(tmp_path, change, message):
 
 
 def test_duplicate_suite_names_fail_at_load(tmp_path):
-    text = ("name: same\ntitle: t\nasset: a\nseverity: warn\nquery: select 1 as x\n"
-            "expectations: [{type: expect_column_to_exist, kwargs: {column: x}}]\n")
+    text = (
+        "name: same\ntitle: t\nasset: a\nseverity: warn\nquery: select 1 as x\n"
+        "expectations: [{type: expect_column_to_exist, kwargs: {column: x}}]\n"
+    )
     write_suite(tmp_path, text, "same.yml")
     write_suite(tmp_path, json.dumps({**yaml.safe_load(text), "severity": "error"}), "same.json")
     with pytest.raises(SuiteFileError, match=r"used twice: \['same'\]"):
@@ -284,15 +311,17 @@ def test_duplicate_suite_names_fail_at_load(tmp_path):
 
 def test_loading_suites_does_not_import_great_expectations():
     # Dagster loads the suites when it builds its definitions; GX costs ~3 s to import.
-    code = ("import sys; from orchestration.quality import load_suites; "
-            f"assert len(load_suites({str(SUITES_DIR)!r})) == {len(EXPECTED)}; "
-            "print(sorted(m for m in sys.modules if m.startswith('great_expectations')))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys; from orchestration.quality import load_suites; "
+        f"assert len(load_suites({str(SUITES_DIR)!r})) == {len(EXPECTED)}; "
+        "print(sorted(m for m in sys.modules if m.startswith('great_expectations')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 # --- running them -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_suite_passes_on_clean_data(suites, clean_db, name):
@@ -319,18 +348,20 @@ def test_suite_fails_on_broken_data_with_the_numbers(suites, broken_db, name):
 def test_rule_failure_is_counted_and_summarised(suites, broken_db):
     result = run_suite(suites["table3_balance"], broken_db)
     [outcome] = result.expectations
-    assert (outcome.type, outcome.success, outcome.unexpected_count) == (
-        "expect_column_values_to_be_between", False, 1)
+    assert (outcome.type, outcome.success, outcome.unexpected_count) == ("expect_column_values_to_be_between", False, 1)
     assert result.summary == (
         "Table 3 balance holds per applicant column: 3 rows assessed; "
-        "expect_column_values_to_be_between(scopes_broken) fails on 1 row.")
+        "expect_column_values_to_be_between(scopes_broken) fails on 1 row."
+    )
 
 
 def test_unique_keys_reports_both_expectations(suites, broken_db):
     result = run_suite(suites["unique_report_keys"], broken_db)
     counts = {o.type: (o.success, o.unexpected_count) for o in result.expectations}
-    assert counts == {"expect_column_values_to_not_be_null": (False, 1),
-                      "expect_column_values_to_be_unique": (False, 2)}
+    assert counts == {
+        "expect_column_values_to_not_be_null": (False, 1),
+        "expect_column_values_to_be_unique": (False, 2),
+    }
 
 
 def test_empty_tables_pass_with_nothing_evaluated(suites, tmp_path):
@@ -342,15 +373,22 @@ def test_empty_tables_pass_with_nothing_evaluated(suites, tmp_path):
 
 
 def test_failing_rows_are_capped(suites, tmp_path):
-    rows = [(f"r{i:03}", "table3_balance", "total", "fail", float(i), float(i + 1), f"{i} ≠ {i + 1}")
-            for i in range(50)]
+    rows = [
+        (f"r{i:03}", "table3_balance", "total", "fail", float(i), float(i + 1), f"{i} ≠ {i + 1}") for i in range(50)
+    ]
     db = make_warehouse(tmp_path / "many.duckdb", {"marts.report_quality": rows})
     result = run_suite(suites["table3_balance"], db)
     assert result.evaluated == 50
     assert result.expectations[0].unexpected_count == 50
     assert len(result.failing_rows) == MAX_FAILING_ROWS
-    assert result.failing_rows[0] == {"report_id": "r000", "agency_name": None, "report_year": None,
-                                      "scopes_assessed": 1, "scopes_broken": 1, "broken_scopes": "total: 0 ≠ 1"}
+    assert result.failing_rows[0] == {
+        "report_id": "r000",
+        "agency_name": None,
+        "report_year": None,
+        "scopes_assessed": 1,
+        "scopes_broken": 1,
+        "broken_scopes": "total: 0 ≠ 1",
+    }
 
 
 def test_path_connection_is_closed_so_a_writer_can_open_the_file(suites, tmp_path):
@@ -360,8 +398,15 @@ def test_path_connection_is_closed_so_a_writer_can_open_the_file(suites, tmp_pat
     writer.execute("insert into marts.report_quality values ('r9', 'table3_balance', 's', 'fail', 1, 2, '1 ≠ 2')")
     writer.close()
     assert run_suite(suites["table3_balance"], db).failing_rows == [
-        {"report_id": "r9", "agency_name": None, "report_year": None,
-         "scopes_assessed": 1, "scopes_broken": 1, "broken_scopes": "s: 1 ≠ 2"}]
+        {
+            "report_id": "r9",
+            "agency_name": None,
+            "report_year": None,
+            "scopes_assessed": 1,
+            "scopes_broken": 1,
+            "broken_scopes": "s: 1 ≠ 2",
+        }
+    ]
 
 
 def test_an_open_connection_is_used_as_given(suites, broken_db):
@@ -381,6 +426,7 @@ def test_missing_table_is_an_error_not_a_finding(suites, tmp_path):
 
 
 # --- data docs --------------------------------------------------------------------------------
+
 
 def test_data_docs_index_and_pages(suites, broken_db, tmp_path):
     results = [run_suite(s, broken_db) for s in suites.values()]
@@ -402,8 +448,9 @@ def test_data_docs_keep_the_last_runs_and_drop_older_pages(suites, clean_db, tmp
     docs = tmp_path / "docs"
     for run in ("a", "b", "c"):
         build_data_docs(results, docs, run_name=run, keep_runs=2)
-    pages = sorted(p.relative_to(docs / "validations" / "table3_balance").parts[0]
-                   for p in (docs / "validations").rglob("*.html"))
+    pages = sorted(
+        p.relative_to(docs / "validations" / "table3_balance").parts[0] for p in (docs / "validations").rglob("*.html")
+    )
     assert pages == ["b", "c"]
     assert len(list((tmp_path / "validations").rglob("*.json"))) == 2
     html = (docs / "index.html").read_text(encoding="utf-8")

@@ -1,5 +1,6 @@
 """The dbt files `govreports generate` writes: the committed ones are what it writes, the seeds say
 what orchestration/parsing/codes.py says, and the dbt project reads them by the names they have."""
+
 import csv
 import io
 import re
@@ -43,8 +44,9 @@ def test_table3_rows_keep_the_outcome_rows_of_each_layout():
     rows = _rows("table3_rows")
     assert [(r["row_code"], int(r["sort_order"])) for r in rows] == [(r.code, r.order) for r in codes.TABLE3_ROWS]
     for layout in codes.LAYOUTS:
-        assert tuple(r["row_code"] for r in rows if r["row_group"] in codes.OUTCOME_GROUPS
-                     and layout in r["layouts"].split("|")) == codes.table3_outcome_codes(layout)
+        assert tuple(
+            r["row_code"] for r in rows if r["row_group"] in codes.OUTCOME_GROUPS and layout in r["layouts"].split("|")
+        ) == codes.table3_outcome_codes(layout)
     assert [r["column_code"] for r in _rows("table3_columns") if r["is_total"] == "true"] == ["total"]
 
 

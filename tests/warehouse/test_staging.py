@@ -27,8 +27,10 @@ def _ok(sha, value):
             TableCell(2, "administrative_fees", "amount_10k_yuan", 1.25, "1.25"),
         ],
         metrics=[Metric("complaints_received", 45, "件", "收到投诉建议共45件")],
-        checks=[Check("table3_balance", "total", "not_assessable", "missing or not filled: carried_over"),
-                Check("non_negative_counts", "table3", "pass", f"all 1 numbers read are ≥ 0 (smallest {value})", value, 0)],
+        checks=[
+            Check("table3_balance", "total", "not_assessable", "missing or not filled: carried_over"),
+            Check("non_negative_counts", "table3", "pass", f"all 1 numbers read are ≥ 0 (smallest {value})", value, 0),
+        ],
         repairs=["unicode_nfkc"],
     )
 
@@ -50,12 +52,19 @@ def test_pending_load_and_reparse_replace_rows(tmp_path):
 
         # Re-parsing replaces the file's rows instead of adding to them.
         staging.load_rows(con, staging.staging_rows([_ok("a" * 64, 9)], "v2", {"a" * 64: "/raw/a.txt"}))
-        cells = con.execute("select row_code, column_code, value, raw from parsed.table3_cells order by row_code").fetchall()
+        cells = con.execute(
+            "select row_code, column_code, value, raw from parsed.table3_cells order by row_code"
+        ).fetchall()
         assert cells == [("carried_over", "total", None, "/"), ("new_received", "total", 9, "9")]
-        assert con.execute("select parser_version, region_code, publish_date::varchar, table3_outcome_layout "
-                           "from parsed.reports").fetchall() == [("v2", "230881", "2024-01-19", "2021")]
-        assert con.execute("select rule, scope, status, lhs, rhs from parsed.report_checks order by rule").fetchall() == [
-            ("non_negative_counts", "table3", "pass", 9.0, 0.0), ("table3_balance", "total", "not_assessable", None, None)]
+        assert con.execute(
+            "select parser_version, region_code, publish_date::varchar, table3_outcome_layout from parsed.reports"
+        ).fetchall() == [("v2", "230881", "2024-01-19", "2021")]
+        assert con.execute(
+            "select rule, scope, status, lhs, rhs from parsed.report_checks order by rule"
+        ).fetchall() == [
+            ("non_negative_counts", "table3", "pass", 9.0, 0.0),
+            ("table3_balance", "total", "not_assessable", None, None),
+        ]
         assert con.execute("select value from parsed.table2_cells").fetchall() == [(1.25,)]
         assert con.execute("select group_code, value from parsed.table4_cells").fetchall() == [("review", 0)]
         assert con.execute("select reason, stage, raw_path from ingest.quarantined_files").fetchall() == [
@@ -109,7 +118,12 @@ def test_row_schemas_match_the_staging_tables(tmp_path):
         duck.ensure_staging_schema(con)
         for table, schema in staging.ROW_SCHEMAS.items():
             schema_name, name = table.split(".")
-            columns = [r[0] for r in con.execute(
-                "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
-                "order by ordinal_position", [schema_name, name]).fetchall()]
+            columns = [
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                    "order by ordinal_position",
+                    [schema_name, name],
+                ).fetchall()
+            ]
             assert schema.names == columns, table

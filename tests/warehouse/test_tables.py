@@ -1,4 +1,5 @@
 """The one declaration of the staging tables: the DDL made from it, and dbt's sources."""
+
 import duckdb
 import yaml
 
@@ -23,10 +24,16 @@ def test_schema_sql_creates_the_declared_tables_and_brings_old_ones_up_to_date()
     con.execute(tables.schema_sql())
     con.execute(tables.schema_sql())  # runs before every step: a second time changes nothing
     assert _catalog(con) == {t.qualified: [(c.name, c.type) for c in t.columns] for t in tables.TABLES}
-    keys = con.execute("select table_name, constraint_column_names from duckdb_constraints() "
-                       "where constraint_type = 'PRIMARY KEY' order by 1").fetchall()
-    assert keys == [("landed_files", ["landing_path"]), ("quarantined_files", ["sha256"]),
-                    ("report_files", ["sha256"]), ("reports", ["sha256"])]
+    keys = con.execute(
+        "select table_name, constraint_column_names from duckdb_constraints() "
+        "where constraint_type = 'PRIMARY KEY' order by 1"
+    ).fetchall()
+    assert keys == [
+        ("landed_files", ["landing_path"]),
+        ("quarantined_files", ["sha256"]),
+        ("report_files", ["sha256"]),
+        ("reports", ["sha256"]),
+    ]
 
 
 def test_dbt_sources_are_the_tables_with_an_asset_and_their_columns():
@@ -34,9 +41,14 @@ def test_dbt_sources_are_the_tables_with_an_asset_and_their_columns():
     con.execute(tables.schema_sql())
     catalog = _catalog(con)
     sources = yaml.safe_load(dbt_files.sources_yml())["sources"]
-    declared = {f"{s['schema']}.{t['name']}": (t["meta"]["dagster"]["asset_key"], [(c["name"], c["data_type"])
-                                                                                   for c in t["columns"]])
-                for s in sources for t in s["tables"]}
+    declared = {
+        f"{s['schema']}.{t['name']}": (
+            t["meta"]["dagster"]["asset_key"],
+            [(c["name"], c["data_type"]) for c in t["columns"]],
+        )
+        for s in sources
+        for t in s["tables"]
+    }
     assert declared == {t.qualified: ([t.asset_key], catalog[t.qualified]) for t in tables.SOURCES}
     # What dbt reads is what the build state watches: the parse step's tables and the registered files.
     assert {t.qualified for t in tables.SOURCES} == {t.qualified for t in tables.FROM_PARSER} | {"ingest.report_files"}

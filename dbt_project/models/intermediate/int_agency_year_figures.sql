@@ -1,6 +1,8 @@
 -- The counts behind agency_year_metrics: one row per agency × year from the latest non-template
 -- annual report. Figures come from the printed 总计 column and are null when the report left them
 -- blank; nothing is summed across applicant columns to fill a gap.
+{% set litigation_groups = "group_code in ('litigation_direct', 'litigation_after_review')" -%}
+
 with latest_annual_reports as (
 
     select *
@@ -33,9 +35,9 @@ table4_by_report as (
         max(upheld) filter (where group_code = 'review') as review_upheld,
         max(corrected) filter (where group_code = 'review') as review_corrected,
         max(other) filter (where group_code = 'review') as review_other,
-        {{ sum_if_complete('upheld', "group_code in ('litigation_direct', 'litigation_after_review')") }} as litigation_upheld,
-        {{ sum_if_complete('corrected', "group_code in ('litigation_direct', 'litigation_after_review')") }} as litigation_corrected,
-        {{ sum_if_complete('other', "group_code in ('litigation_direct', 'litigation_after_review')") }} as litigation_other
+        {{ sum_if_complete('upheld', litigation_groups) }} as litigation_upheld,
+        {{ sum_if_complete('corrected', litigation_groups) }} as litigation_corrected,
+        {{ sum_if_complete('other', litigation_groups) }} as litigation_other
 
     from table4_groups
 
@@ -53,14 +55,16 @@ table2_cells as (
 table2_by_report as (
 
     select
-        table2_cells.report_id,
-        max(table2_cells.cell_value) filter (where row_code = 'administrative_fees' and column_code = 'amount_10k_yuan') as fees_10k_yuan,
-        max(table2_cells.cell_value) filter (where row_code = 'regulations' and column_code = 'in_force') as regulations_in_force,
-        max(table2_cells.cell_value) filter (where row_code = 'normative_documents' and column_code = 'in_force') as normative_documents_in_force
+        report_id,
+        max(cell_value) filter (where row_code = 'administrative_fees' and column_code = 'amount_10k_yuan')
+            as fees_10k_yuan,
+        max(cell_value) filter (where row_code = 'regulations' and column_code = 'in_force') as regulations_in_force,
+        max(cell_value) filter (where row_code = 'normative_documents' and column_code = 'in_force')
+            as normative_documents_in_force
 
     from table2_cells
 
-    group by table2_cells.report_id
+    group by report_id
 
 ),
 

@@ -9,7 +9,10 @@ with reports as (
 
 files as (
 
-    select report_id, arrived_at from {{ ref('stg_ingest__report_files') }}
+    select
+        report_id,
+        arrived_at
+    from {{ ref('stg_ingest__report_files') }}
 
 ),
 

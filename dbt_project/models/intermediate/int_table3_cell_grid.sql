@@ -7,11 +7,15 @@
 -- same rows its table3_outcomes_sum rule sums; a report without a Table 3 has none.
 with reports as (
 
-    select report_id, table3_outcome_layout, parsed_at from {{ ref('stg_parsed__reports') }}
+    select
+        report_id,
+        table3_outcome_layout,
+        parsed_at
+    from {{ ref('stg_parsed__reports') }}
     where table3_outcome_layout is not null
-    {% if is_incremental() %}
+        {% if is_incremental() %}
         and report_id in {{ reports_to_rebuild(ref('stg_parsed__reports')) }}
-    {% endif %}
+        {% endif %}
 
 ),
 
@@ -53,8 +57,8 @@ grid as (
 
     left join cells
         on reports.report_id = cells.report_id
-        and table3_rows.row_code = cells.row_code
-        and table3_columns.column_code = cells.column_code
+            and table3_rows.row_code = cells.row_code
+            and table3_columns.column_code = cells.column_code
 
     where list_contains(string_split(table3_rows.layouts, '|'), reports.table3_outcome_layout)
 

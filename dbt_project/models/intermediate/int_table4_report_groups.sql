@@ -2,7 +2,10 @@
 -- structured report and every report with Table 4 cells. Missing or blank cells stay null.
 with reports as (
 
-    select report_id, layout from {{ ref('stg_parsed__reports') }}
+    select
+        report_id,
+        layout
+    from {{ ref('stg_parsed__reports') }}
 
 ),
 
@@ -20,7 +23,8 @@ table4_groups as (
 
 reports_with_table4 as (
 
-    select report_id from reports where layout in ('2019', '2021')
+    select report_id from reports
+    where layout in ('2019', '2021')
 
     union
 
@@ -45,7 +49,7 @@ pivoted as (
 
     left join cells
         on reports_with_table4.report_id = cells.report_id
-        and table4_groups.group_code = cells.group_code
+            and table4_groups.group_code = cells.group_code
 
     group by reports_with_table4.report_id, table4_groups.group_code
 

@@ -13,7 +13,8 @@ rates as (
         denied / nullif(handled, 0) as denial_rate,
         unavailable / nullif(handled, 0) as unavailable_rate,
         review_corrected / nullif(review_upheld + review_corrected + review_other, 0) as review_correction_rate,
-        litigation_corrected / nullif(litigation_upheld + litigation_corrected + litigation_other, 0) as litigation_correction_rate
+        litigation_corrected
+        / nullif(litigation_upheld + litigation_corrected + litigation_other, 0) as litigation_correction_rate
 
     from figures
 
@@ -30,7 +31,7 @@ with_previous_year as (
 
     left join rates as previous_year
         on current_year.agency_id = previous_year.agency_id
-        and current_year.report_year - 1 = previous_year.report_year
+            and current_year.report_year - 1 = previous_year.report_year
 
 ),
 

@@ -12,7 +12,8 @@ reports_newest_first as (
         *,
         row_number() over (
             partition by agency_id
-            order by report_year desc nulls last, publish_date desc nulls last, arrived_at desc nulls last, report_id
+            order by
+                report_year desc nulls last, publish_date desc nulls last, arrived_at desc nulls last, report_id asc
         ) as recency_rank
 
     from reports
@@ -47,16 +48,17 @@ leveled as (
         case
             when regexp_matches(agency_name, '(街道|街道办事处|镇|乡|苏木)(人民政府)?$') then 'township_street'
             when regexp_matches(agency_name, '(省|自治区)(人民政府)?$') then 'province'
-            when regexp_matches(agency_name, '(市|自治州|地区|盟)(人民政府)?$') then
-                case
-                    when regexp_replace(agency_name, '人民政府$', '') = province then 'province'
-                    when regexp_replace(agency_name, '人民政府$', '') = county then 'county'
-                    when regexp_replace(agency_name, '人民政府$', '') = city then 'city'
-                    when regexp_matches(region_code, '^\d{2}0000') then 'province'
-                    when regexp_matches(region_code, '^\d{4}00') then 'city'
-                    when regexp_matches(region_code, '^\d{6}') then 'county'
-                    else 'city'
-                end
+            when regexp_matches(agency_name, '(市|自治州|地区|盟)(人民政府)?$')
+                then
+                    case
+                        when regexp_replace(agency_name, '人民政府$', '') = province then 'province'
+                        when regexp_replace(agency_name, '人民政府$', '') = county then 'county'
+                        when regexp_replace(agency_name, '人民政府$', '') = city then 'city'
+                        when regexp_matches(region_code, '^\d{2}0000') then 'province'
+                        when regexp_matches(region_code, '^\d{4}00') then 'city'
+                        when regexp_matches(region_code, '^\d{6}') then 'county'
+                        else 'city'
+                    end
             when regexp_matches(agency_name, '(县|区|旗|特区|林区)(人民政府)?$') then 'county'
             else 'department'
         end as level

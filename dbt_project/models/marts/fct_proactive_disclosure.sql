@@ -48,8 +48,8 @@ final as (
 
     left join table2_items
         on reports.layout = table2_items.layout
-        and cells.row_code = table2_items.row_code
-        and cells.column_code = table2_items.column_code
+            and cells.row_code = table2_items.row_code
+            and cells.column_code = table2_items.column_code
 
 )
 

@@ -42,7 +42,7 @@ final as (
 
     left join table4_columns
         on cells.group_code = table4_columns.group_code
-        and cells.column_code = table4_columns.column_code
+            and cells.column_code = table4_columns.column_code
 
 )
 

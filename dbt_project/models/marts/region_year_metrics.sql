@@ -26,15 +26,15 @@ rolled_up as (
         sum(denied) as denied,
         sum(unavailable) as unavailable,
         sum(granted + partially_granted) filter (where handled is not null)
-            / nullif(sum(handled) filter (where granted + partially_granted is not null), 0) as grant_rate,
+        / nullif(sum(handled) filter (where granted + partially_granted is not null), 0) as grant_rate,
         sum(denied) filter (where handled is not null)
-            / nullif(sum(handled) filter (where denied is not null), 0) as denial_rate,
+        / nullif(sum(handled) filter (where denied is not null), 0) as denial_rate,
         sum(unavailable) filter (where handled is not null)
-            / nullif(sum(handled) filter (where unavailable is not null), 0) as unavailable_rate,
+        / nullif(sum(handled) filter (where unavailable is not null), 0) as unavailable_rate,
         sum(review_corrected) filter (where review_upheld + review_other is not null)
-            / nullif(sum(review_upheld + review_corrected + review_other), 0) as review_correction_rate,
+        / nullif(sum(review_upheld + review_corrected + review_other), 0) as review_correction_rate,
         sum(litigation_corrected) filter (where litigation_upheld + litigation_other is not null)
-            / nullif(sum(litigation_upheld + litigation_corrected + litigation_other), 0) as litigation_correction_rate,
+        / nullif(sum(litigation_upheld + litigation_corrected + litigation_other), 0) as litigation_correction_rate,
         sum(fees_10k_yuan) as fees_10k_yuan,
         sum(regulations_in_force) as regulations_in_force,
         sum(normative_documents_in_force) as normative_documents_in_force
@@ -58,9 +58,9 @@ with_previous_year as (
 
     left join rolled_up as previous_year
         on current_year.region_level = previous_year.region_level
-        and current_year.province = previous_year.province
-        and current_year.city is not distinct from previous_year.city
-        and current_year.report_year - 1 = previous_year.report_year
+            and current_year.province = previous_year.province
+            and current_year.city is not distinct from previous_year.city
+            and current_year.report_year - 1 = previous_year.report_year
 
 ),
 

@@ -31,7 +31,10 @@ carried_over_continuity as (
 
 reports as (
 
-    select report_id, parsed_at from {{ ref('int_reports_latest') }}
+    select
+        report_id,
+        parsed_at
+    from {{ ref('int_reports_latest') }}
     {% if is_incremental() %}
     where report_id in {{ reports_to_rebuild(ref('int_reports_latest')) }}
     {% endif %}

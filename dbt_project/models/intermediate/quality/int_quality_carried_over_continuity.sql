@@ -2,7 +2,10 @@
 -- column, between latest non-template annual reports.
 with latest_annual_reports as (
 
-    select report_id, agency_id, report_year
+    select
+        report_id,
+        agency_id,
+        report_year
     from {{ ref('int_reports_latest') }}
     where is_latest
         and not is_template
@@ -64,8 +67,8 @@ paired as (
 
     left join previous_year
         on current_year.agency_id = previous_year.agency_id
-        and current_year.report_year - 1 = previous_year.report_year
-        and (previous_year.column_code is null or current_year.column_code = previous_year.column_code)
+            and current_year.report_year - 1 = previous_year.report_year
+            and (previous_year.column_code is null or current_year.column_code = previous_year.column_code)
 
 ),
 
@@ -79,15 +82,18 @@ checked as (
         cast(carried_over as double) as lhs,
         cast(previous_carried_forward as double) as rhs,
         case
-            when previous_report_id is null then format(
-                'carried_over {} in {}; no annual report of this agency for {}',
-                {{ shown('carried_over') }}, report_year, report_year - 1
-            )
-            else format(
-                'carried_over {} in {} vs carried_forward {} in {} (report {})',
-                {{ shown('carried_over') }}, report_year,
-                {{ shown('previous_carried_forward') }}, report_year - 1, previous_report_id
-            )
+            when previous_report_id is null
+                then
+                    format(
+                        'carried_over {} in {}; no annual report of this agency for {}',
+                        {{ shown('carried_over') }}, report_year, report_year - 1
+                    )
+            else
+                format(
+                    'carried_over {} in {} vs carried_forward {} in {} (report {})',
+                    {{ shown('carried_over') }}, report_year,
+                    {{ shown('previous_carried_forward') }}, report_year - 1, previous_report_id
+                )
         end as detail
 
     from paired
