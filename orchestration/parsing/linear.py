@@ -153,8 +153,9 @@ def _table3_at(text: str, start: int) -> tuple[list[_Anchor], str]:
     return _place_unanchored(text, rows, layout, start), layout
 
 
-def _tokens(cells: str) -> list[str]:
-    return [t for t in _SPACES.split(cells.replace(_MASK, " ")) if t]
+@lru_cache(maxsize=8192)  # a row's cell text repeats across reports ('0 0 0 0 0 0 0', '0000000')
+def _tokens(cells: str) -> tuple[str, ...]:
+    return tuple(t for t in _SPACES.split(cells.replace(_MASK, " ")) if t)
 
 
 @lru_cache(maxsize=4096)  # runs repeat heavily ('0000000' is most rows of most reports)
@@ -177,13 +178,14 @@ def _row_candidates(tokens: tuple[str, ...], groups: int, width: int) -> tuple[l
     return [], None
 
 
-def _read_row(tokens: list[str]) -> tuple[str, object]:
+@lru_cache(maxsize=8192)  # as its tokens repeat
+def _read_row(tokens: tuple[str, ...]) -> tuple[str, object]:
     """One row's cells: ("cells", values) when printed one by one, ("glued", (candidates, why))
     when its digits must be split, ("failed", flag) when they cannot be read."""
     if len(tokens) == T3_WIDTH and all(map(_is_count, tokens)):
-        return "cells", [None if is_null_marker(t) else int(t) for t in tokens]
+        return "cells", tuple(None if is_null_marker(t) else int(t) for t in tokens)
     if len(tokens) < T3_WIDTH * 9 and all(map(is_digit_run, tokens)):
-        cands, why = _row_candidates(tuple(tokens), 1, T3_WIDTH)
+        cands, why = _row_candidates(tokens, 1, T3_WIDTH)
         if cands:
             return "glued", (cands, why)
         if why == "stopped":
@@ -331,7 +333,7 @@ def _read_table2(text: str, stop: int) -> TablesResult:
     opener = _TABLE2_OPENER.search(text, 0, stop)
     if opener is None:
         return out
-    markers = [m for m in lab.ITEM_MARKER.finditer(text, opener.start(), stop)]
+    markers = list(lab.ITEM_MARKER.finditer(text, opener.start(), stop))
     spans = [(m[1], m.end(), markers[i + 1].start() if i + 1 < len(markers) else stop) for i, m in enumerate(markers)]
     blocks = [(numeral, list(lab.table2_keywords(text, s, e))) for numeral, s, e in spans]
     columns_seen = {code for _, hits in blocks for kind, code, _, _ in hits if kind == "column"}
