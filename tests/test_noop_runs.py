@@ -1,8 +1,10 @@
 """A run with nothing new rebuilds nothing, and the Dagster UI still shows every check as it
 stands: a finding stays a failed WARN check, not "Skipped". The dbt tests' results are carried
-forward from the run that evaluated them (and say so); the GX suites are evaluated again."""
+forward from the run that evaluated them (and say so), and so are the GX suites on the models,
+unless a suite was edited since: that one is evaluated again on the tables as they stand."""
 
 import asyncio
+import dataclasses
 
 import dagster as dg
 import duckdb
@@ -76,6 +78,16 @@ def scenario(tmp_path_factory):
         # The dbt assets materialized from the UI with nothing new (a selection of the whole project).
         runs["noop_dbt"] = run_subset(storage, instance, list(govreports_dbt_assets.keys))
         shown["noop_dbt"] = as_the_ui_shows(instance, keys)
+        # Nothing new, but the finding's suite edited (its query reads the same rows another way).
+        from orchestration.defs.quality_checks import SUITES
+
+        gx_key = dg.AssetCheckKey.from_user_string(GX_FINDING)
+        suite = SUITES[gx_key]
+        SUITES[gx_key] = dataclasses.replace(suite, query=suite.query + "\n-- edited")
+        try:
+            runs["noop_suite_edited"] = run_pipeline(storage, instance)
+        finally:
+            SUITES[gx_key] = suite
     # Another Dagster instance (a new DAGSTER_HOME) on the same warehouse has no result to carry.
     with dg.instance_for_test() as fresh:
         runs["new_instance"] = run_pipeline(storage, fresh)
@@ -128,18 +140,34 @@ def test_a_carried_forward_dbt_result_says_where_it_comes_from(scenario):
         assert carried.metadata["dagster_dbt/failed_row_count"] == built.metadata["dagster_dbt/failed_row_count"]
 
 
-def test_the_gx_suites_are_evaluated_again(scenario):
+def _evaluation(result, key: str):
+    [evaluation] = [e for e in result.get_asset_check_evaluations() if e.asset_check_key.to_user_string() == key]
+    return evaluation
+
+
+def test_an_unchanged_gx_suite_is_carried_forward(scenario):
     from orchestration.defs.dbt_assets import CARRIED_FROM
 
     runs = scenario["runs"]
-    [built], [again] = (
-        [e for e in runs[run].get_asset_check_evaluations() if e.asset_check_key.to_user_string() == GX_FINDING]
-        for run in ("build", "noop")
-    )
+    built, again = (_evaluation(runs[run], GX_FINDING) for run in ("build", "noop"))
+    assert (again.passed, again.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert again.metadata[CARRIED_FROM].value == runs["build"].run_id
+    assert again.description.startswith(f"Carried forward: nothing changed since run {runs['build'].run_id[:8]}")
+    assert again.target_materialization_data.run_id == runs["build"].run_id  # the tables it was evaluated on
+    assert again.metadata["failing_rows"] == built.metadata["failing_rows"]
+
+
+def test_a_gx_suite_edited_since_its_last_result_is_evaluated_again(scenario):
+    from orchestration.defs.dbt_assets import CARRIED_FROM
+
+    runs = scenario["runs"]
+    built, again = (_evaluation(runs[run], GX_FINDING) for run in ("build", "noop_suite_edited"))
     assert CARRIED_FROM not in again.metadata and "evaluated_by" in again.metadata
+    assert again.metadata["suite_fingerprint"] != built.metadata["suite_fingerprint"]
     assert again.target_materialization_data.run_id == runs["build"].run_id  # the tables it evaluated
     assert again.metadata["failing_rows"] == built.metadata["failing_rows"]
     assert again.description == built.description
+    assert not (materialized(runs["noop_suite_edited"]) & {"marts/report_quality", "published_warehouse"})
 
 
 def test_with_no_result_to_carry_forward_dbt_builds(scenario):

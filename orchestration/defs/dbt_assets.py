@@ -3,7 +3,7 @@
 import contextlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from orchestration import settings
 from orchestration.defs.ingest_assets import DUCKDB_POOL
 from orchestration.defs.metadata import preview
 from orchestration.defs.project import dbt_project
-from orchestration.defs.quality_checks import SUITES, evaluate
+from orchestration.defs.quality_checks import SUITE_FINGERPRINT, SUITES, evaluate
 from orchestration.defs.resources import PipelineStorage
 from orchestration.warehouse import build_state, duck
 
@@ -89,11 +89,11 @@ def _with_row_counts(events: list, warehouse: str) -> list:
 CARRIED_FROM = "carried_forward_from_run"
 
 
-def _last_results(context: dg.AssetExecutionContext) -> dict[dg.AssetCheckKey, AssetCheckExecutionRecord]:
-    """The last completed evaluation of each selected dbt test, if this Dagster instance has one."""
-    summaries = context.instance.event_log_storage.get_asset_check_summary_records(
-        list(context.selected_asset_check_keys)
-    )
+def _last_results(
+    context: dg.AssetExecutionContext, keys: Iterable[dg.AssetCheckKey]
+) -> dict[dg.AssetCheckKey, AssetCheckExecutionRecord]:
+    """The last completed evaluation of each of these checks, if this Dagster instance has one."""
+    summaries = context.instance.event_log_storage.get_asset_check_summary_records(list(keys))
     return {
         key: s.last_completed_check_execution_record
         for key, s in summaries.items()
@@ -101,28 +101,28 @@ def _last_results(context: dg.AssetExecutionContext) -> dict[dg.AssetCheckKey, A
     }
 
 
-def _carried_forward(record: AssetCheckExecutionRecord) -> dg.AssetCheckResult:
-    """A dbt test's last result, reported again and saying so: with the same tables and the same
-    test code (both in the build state) dbt would find the same."""
+def _carried(record: AssetCheckExecutionRecord) -> tuple[str | None, dict]:
+    """The description and metadata of a result reported again, saying so. A result carried
+    forward again keeps pointing at the run that evaluated it."""
     evaluation = record.evaluation
     metadata, description = dict(evaluation.metadata), evaluation.description
-    # No test ran now: a duration would plot as if one had.
+    # No check ran now: a duration would plot as if one had.
     metadata.pop("Execution Duration", None)
-    # A result carried forward again keeps pointing at the run that evaluated it.
     if CARRIED_FROM not in metadata:
         at = datetime.fromtimestamp(record.event.timestamp, UTC)
         metadata[CARRIED_FROM] = dg.MetadataValue.dagster_run(record.run_id)
         metadata["evaluated_at"] = dg.MetadataValue.timestamp(at)
-        description = " ".join(
-            filter(
-                None,
-                [
-                    f"Carried forward: nothing changed since run {record.run_id[:8]} evaluated it"
-                    f" at {at:%Y-%m-%d %H:%M:%S} UTC.",
-                    description,
-                ],
-            )
-        )
+        carried = f"Carried forward: nothing changed since run {record.run_id[:8]} evaluated it"
+        carried += f" at {at:%Y-%m-%d %H:%M:%S} UTC."
+        description = f"{carried} {description}" if description else carried
+    return description, metadata
+
+
+def _carried_forward(record: AssetCheckExecutionRecord) -> dg.AssetCheckResult:
+    """A dbt test's last result: with the same tables and the same test code (both in the build
+    state) dbt would find the same."""
+    description, metadata = _carried(record)
+    evaluation = record.evaluation
     return dg.AssetCheckResult(
         asset_key=evaluation.asset_key,
         check_name=evaluation.check_name,
@@ -133,16 +133,26 @@ def _carried_forward(record: AssetCheckExecutionRecord) -> dg.AssetCheckResult:
     )
 
 
-def _suites_evaluated_again(
-    context: dg.AssetExecutionContext, storage: PipelineStorage
-) -> Iterator[dg.AssetCheckEvaluation]:
-    """This run's GX checks on the models, evaluated on the tables as they stand. Dagster skips a
-    check's own step when the step upstream yields no output for its asset, as this one does when
-    it rebuilds nothing; so their results are reported from here (an AssetCheckEvaluation is how a
-    step reports a check it does not define)."""
-    for key in context.job_def.asset_layer.asset_graph.asset_check_keys:
-        suite = SUITES.get(key)
-        if suite and key.asset_key in context.selected_asset_keys:
+def _suite_results(context: dg.AssetExecutionContext, storage: PipelineStorage) -> Iterator[dg.AssetCheckEvaluation]:
+    """This run's GX checks on the models. Dagster skips a check's own step when the step
+    upstream yields no output for its asset, as this one does when it rebuilds nothing; so their
+    results are reported from here (an AssetCheckEvaluation is how a step reports a check it does
+    not define). The tables are unchanged, so a suite whose definition is the one its last result
+    came from is carried forward; a suite edited since is evaluated on the tables as they stand."""
+    keys = [
+        key
+        for key in context.job_def.asset_layer.asset_graph.asset_check_keys
+        if key in SUITES and key.asset_key in context.selected_asset_keys
+    ]
+    last = _last_results(context, keys)
+    for key in keys:
+        suite, record = SUITES[key], last.get(key)
+        fingerprint = record and record.evaluation.metadata.get(SUITE_FINGERPRINT)
+        if fingerprint and fingerprint.value == suite.fingerprint:
+            description, metadata = _carried(record)
+            evaluation = record.evaluation
+            passed, severity, target = evaluation.passed, evaluation.severity, evaluation.target_materialization_data
+        else:
             result = evaluate(suite, storage, context.run.run_id)
             # The tables evaluated are those of the asset's last materialization: the UI links it.
             built = context.instance.fetch_materializations(key.asset_key, limit=1).records
@@ -153,21 +163,22 @@ def _suites_evaluated_again(
                 if built
                 else None
             )
-            yield dg.AssetCheckEvaluation(
-                asset_key=key.asset_key,
-                check_name=key.name,
-                passed=result.passed,
-                severity=result.severity,
-                description=result.description,
-                blocking=suite.severity == "error",
-                target_materialization_data=target,
-                # The run shows this check's own step as skipped: say where its result comes from.
-                metadata={
-                    **result.metadata,
-                    "evaluated_by": f"{context.op_def.name}: nothing to rebuild, "
-                    "so Dagster skipped this check's own step",
-                },
-            )
+            passed, severity, description = result.passed, result.severity, result.description
+            # The run shows this check's own step as skipped: say where its result comes from.
+            metadata = {
+                **result.metadata,
+                "evaluated_by": f"{context.op_def.name}: nothing to rebuild, so Dagster skipped this check's own step",
+            }
+        yield dg.AssetCheckEvaluation(
+            asset_key=key.asset_key,
+            check_name=key.name,
+            passed=passed,
+            severity=severity,
+            description=description,
+            blocking=suite.severity == "error",
+            target_materialization_data=target,
+            metadata=metadata,
+        )
 
 
 class DbtBuildConfig(dg.Config):
@@ -195,7 +206,7 @@ def govreports_dbt_assets(
         code = build_state.code_checksum(dbt_project.manifest_path)
         state, last = build_state.current(con, code), build_state.last_built(con)
     if whole_project and not config.full_rebuild and last == state:
-        last_results = _last_results(context)
+        last_results = _last_results(context, context.selected_asset_check_keys)
         # Nothing to rebuild: no model is materialized and the published copy is skipped, but every
         # check still reports where it stands (else the UI shows it "Skipped", a finding hidden).
         if last_results.keys() == context.selected_asset_check_keys:
@@ -204,7 +215,7 @@ def govreports_dbt_assets(
                 "the dbt tests' last results are carried forward, the GX suites evaluated again"
             )
             yield from map(_carried_forward, last_results.values())
-            yield from _suites_evaluated_again(context, storage)
+            yield from _suite_results(context, storage)
             return
         context.log.info("nothing changed, but some dbt tests have no result in this Dagster instance: building")
     args = build_state.dbt_build_args(last, state, full_rebuild=config.full_rebuild)

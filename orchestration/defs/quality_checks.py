@@ -15,6 +15,8 @@ from orchestration.quality import Suite, build_data_docs, load_suites, run_suite
 from orchestration.settings import EXPECTATIONS_DIR
 
 SEVERITY = {"warn": dg.AssetCheckSeverity.WARN, "error": dg.AssetCheckSeverity.ERROR}
+# Metadata of a result: the suite definition it came from (Suite.fingerprint).
+SUITE_FINGERPRINT = "suite_fingerprint"
 
 
 def evaluate(suite: Suite, storage: PipelineStorage, run_id: str) -> dg.AssetCheckResult:
@@ -31,6 +33,7 @@ def evaluate(suite: Suite, storage: PipelineStorage, run_id: str) -> dg.AssetChe
             "failing_rows": dg.MetadataValue.json(result.failing_rows),
             "data_docs": dg.MetadataValue.url(Path(docs).as_uri()) if docs else None,
             "query": dg.MetadataValue.md(f"```sql\n{suite.query.strip()}\n```"),
+            SUITE_FINGERPRINT: suite.fingerprint,
         },
     )
 

@@ -32,7 +32,9 @@ fails at load rather than at the first check run.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -67,6 +69,13 @@ class Suite:
     query: str
     expectations: tuple[ExpectationSpec, ...]
     file: str  # the file it was loaded from, under expectations/ (a file of rules holds several)
+
+    @property
+    def fingerprint(self) -> str:
+        """What decides its result on given tables (severity, query, expectations), hashed: an
+        unchanged fingerprint on unchanged tables gives the same result."""
+        spec = [self.severity, self.query, [(e.type, dict(e.kwargs)) for e in self.expectations]]
+        return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 @cache
