@@ -86,3 +86,15 @@ def test_table2_flat_records_keep_layout_specific_labels():
     assert columns[("decisions", "本年处理决定数量")].layouts == ("2021",)
     assert columns[("change", "本年增/减")].layouts == ("2019",)
     assert [c.order for c in codes.TABLE2_COLUMNS] == list(range(1, len(codes.TABLE2_COLUMNS) + 1))
+
+
+def test_the_label_matcher_knows_exactly_the_codes_of_codes_py():
+    """labels.py pairs each code with the keyword its printed label is found by; the codes are
+    codes.py's, none of its own. (六)'s rows 其他处理 and 其他 are told by their place under the
+    group label, not by a keyword of their own."""
+    from orchestration.parsing import codes, labels
+
+    keyword_codes = {code for code, _ in labels._TABLE3_ROWS}
+    assert keyword_codes == {r.code for r in codes.TABLE3_ROWS} - {"other_handling", "other_other"}
+    assert {code for code, _ in labels._TABLE2_ROWS} == {r.code for r in codes.TABLE2_ROWS}
+    assert {code for code, _ in labels._TABLE2_COLUMNS} == {c.code for c in codes.TABLE2_COLUMNS}
