@@ -90,8 +90,8 @@ def test_table2_flat_records_keep_layout_specific_labels():
 
 def test_the_label_matcher_knows_exactly_the_codes_of_codes_py():
     """labels.py pairs each code with the keyword its printed label is found by; the codes are
-    codes.py's, none of its own. (六)'s rows 其他处理 and 其他 are told by their place under the
-    group label, not by a keyword of their own."""
+    codes.py's, none of its own. (六)'s rows 其他处理 and 其他 have rules of their own instead
+    (labels.table3_row): their words are inside other labels."""
     from orchestration.parsing import codes, labels
 
     keyword_codes = {code for code, _ in labels._TABLE3_ROWS}
