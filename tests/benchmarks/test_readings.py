@@ -1,5 +1,5 @@
 """The generator's reader of glued runs (benchmarks/readings.py) against the second, hand-made
-reading of the real reports (../shared/real-reports/REVIEW.md), and the corpus against the
+reading of the real reports (tests/fixtures/real_reports/REVIEW.md), and the corpus against the
 reader: every glued run a generated page prints reads back to its ground truth and nothing else."""
 
 import random
