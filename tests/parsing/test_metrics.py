@@ -65,3 +65,14 @@ def test_vocabulary_is_documented_for_every_name_produced():
     assert all(f"items_disclosed_{code}" in VOCABULARY for code in BREAKDOWNS)
     text = "发布各类信息10条,其中工作动态3条,其他7条。浏览量2万次。人大代表建议3件。"
     assert {m.name for m in extract_metrics(text)} <= VOCABULARY.keys()
+
+
+def test_no_needed_word_can_hide_inside_another():
+    """metrics finds the words its patterns need in one scan, which cannot see a word inside
+    another's occurrence: that takes a word within another, or one ending with the character
+    another begins with."""
+    from orchestration.parsing.metrics import _NEEDS
+
+    words = {w for needed in _NEEDS.values() for w in needed}
+    assert not any(a != b and a in b for a in words for b in words)
+    assert not {w[-1] for w in words} & {w[0] for w in words}
