@@ -12,7 +12,7 @@ gives the same bytes. What is in it, and why:
   separated rows, glued digit runs, markdown, PDF, DOCX; UTF-8, GB18030 and Big5; traditional
   characters with pinyin annotations; portal chrome; "/" and "—" for unfilled cells, full-width
   digits, thousands separators, label variants (合计, missing 序号, full-width brackets);
-- the shapes of the real scraped pages (../shared/real-reports/raw): the archive's one-line page
+- the shapes of the real scraped pages (tests/fixtures/real_reports/raw): the archive's one-line page
   (metadata header, then the whole body on one line, cells glued in the spacings real pages
   use), and markdown as PDF converters leave it (values on their own row, wrapped labels,
   scrambled header cells); misprinted labels (钩稽, 行政法复议, 三三、, 不子公开, 其他 without 3.,
@@ -81,7 +81,7 @@ BROKEN_SHARE = 0.05
 # Rendering forms of reports with tables, and their shares (PDF and DOCX are slow to make and
 # to read, and a small share of what is scraped). Portal pages arrive as HTML or as the archive's
 # text dump of the page, which flattens the body onto one line: every real scraped report with
-# tables is one (../shared/real-reports), so that form is the biggest share of the text forms.
+# tables is one (tests/fixtures/real_reports), so that form is the biggest share of the text forms.
 TABLE_FORMS = (
     ("html", 0.29),
     ("text_oneline", 0.30),

@@ -6,7 +6,7 @@ token the boundaries are lost ('20 0 0 0 02'). A reading cuts every token into w
 none with a leading zero ('0' alone is a number). A reader then keeps the readings that obey the
 table's rules: each row's (or Table 4 group's) last cell is the sum of the others, and the
 column rules across rows. A row is settled when one reading is left. This is the procedure the
-second reading of the real reports used (../shared/real-reports/REVIEW.md), and it is written
+second reading of the real reports used (tests/fixtures/real_reports/REVIEW.md), and it is written
 here, apart from the parser, so that the truth never depends on the code it scores.
 """
 
