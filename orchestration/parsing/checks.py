@@ -233,24 +233,31 @@ def cell_values(cells: list[TableCell]) -> dict[Key, int | float | None]:
     return {(c.table, c.row, c.column): c.value for c in cells}
 
 
-def table3_outcome_layout(cells: list[TableCell], layout: str | None) -> str | None:
+def table3_outcome_layout(rows: set[str], layout: str | None) -> str | None:
     """The outcome rows the report's Table 3 is held to ("2021": 21 rows, "2019": 19; see
-    outcome_layout) when the report has a Table 3 (cells read, or a 2021 or 2019 layout, which
-    prints one), else None. Stored on parsed.reports: dbt's Table 3 grid reads it."""
-    rows = {c.row for c in cells if c.table == 3}
+    outcome_layout) when the report has a Table 3 (`rows`, its row codes read, or a 2021 or 2019
+    layout, which prints one), else None. Stored on parsed.reports: dbt's Table 3 grid reads it."""
     return outcome_layout(rows, layout) if rows or layout in LAYOUTS else None
 
 
-def evaluate_checks(cells: list[TableCell], layout: str | None) -> list[Check]:
+def rows_read(cells: list[TableCell]) -> dict[int, set[str]]:
+    """The row codes the cells hold per table (Table 4: its groups)."""
+    rows: dict[int, set[str]] = {}
+    for table, row in {(c.table, c.row) for c in cells}:
+        rows.setdefault(table, set()).add(row)
+    return rows
+
+
+def evaluate_checks(cells: list[TableCell], layout: str | None, rows: dict[int, set[str]] | None = None) -> list[Check]:
     """All rules for the tables the document has. A table with no cell at all gets no checks:
-    a free-form report has no table whose arithmetic could be assessed."""
+    a free-form report has no table whose arithmetic could be assessed. `rows`: rows_read(cells),
+    when the caller has it already."""
+    rows = rows_read(cells) if rows is None else rows
     values = cell_values(cells)
-    rows = {(table, row) for table, row, _ in values}  # one pass over the cells for both tests
     rules: tuple[SumRule, ...] = ()
-    t3_rows = {row for table, row in rows if table == 3}
-    if t3_rows:
-        rules += table3_rules(outcome_layout(t3_rows, layout))
-    if any(table == 4 for table, _ in rows):
+    if rows.get(3):
+        rules += table3_rules(outcome_layout(rows[3], layout))
+    if rows.get(4):
         rules += table4_rules()
     checks = [evaluate_rule(rule, values) for rule in rules]
     checks += _non_negative(cells)

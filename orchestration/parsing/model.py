@@ -72,6 +72,8 @@ class TablesResult:
     repairs: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     layout_hint: str | None = None  # "2021" | "2019" when the tables show it
+    # The row codes read per table (Table 4: its groups), which the layout and the checks ask for.
+    rows: dict[int, set[str]] = field(default_factory=dict)
 
 
 @dataclass

@@ -47,14 +47,14 @@ def _parse(result: ParseResult, data: bytes) -> None:
     result.layout = classify.layout(result.doc_type, all_text, meta.report_year, tables.layout_hint)
     result.repairs += tables.repairs
     result.flags += tables.flags
-    result.table3_outcome_layout = table3_outcome_layout(tables.cells, result.layout)
+    result.table3_outcome_layout = table3_outcome_layout(tables.rows.get(3, set()), result.layout)
     if result.is_template:
         result.cells = _without_numbers(tables.cells)
         return
     result.cells = tables.cells
     result.metrics = extract_metrics(cleaned.text)
     if tables.cells:
-        result.checks = evaluate_checks(tables.cells, result.layout)
+        result.checks = evaluate_checks(tables.cells, result.layout, tables.rows)
 
 
 def parse_bytes(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParseResult:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import repeat
 
 from . import labels as lab, linear
-from .checks import cell_values, outcome_layout, table3_layout, table3_rules, table4_rules
+from .checks import cell_values, outcome_layout, rows_read, table3_layout, table3_rules, table4_rules
 from .codes import TABLE3_COLUMN_CODES, TABLE3_FULL_CELLS, TABLE3_ROWS, TABLE4_COLUMNS, TABLE4_GROUPS, TABLE4_KEYS
 from .glued import ambiguous_flag, resolve_rows, split_totalled
 from .model import TableCell, TablesResult
@@ -558,6 +558,7 @@ def extract_tables(text: str, grids: list[list[list[str]]]) -> TablesResult:
     t2_layout = found[2][1] if 2 in found else None
     # (六) split into sub-rows is only printed since 2021; a 2021 report may keep the old Table 2
     # columns, and a later one the single (六) row, so that sign outranks Table 2's columns.
-    t3_layout = table3_layout({c.row for c in result.cells if c.table == 3})
+    result.rows = rows_read(result.cells)
+    t3_layout = table3_layout(result.rows.get(3, set()))
     result.layout_hint = "2021" if t3_layout == "2021" else t2_layout or t3_layout
     return result

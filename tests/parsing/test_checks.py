@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from orchestration.parsing.checks import evaluate_checks, table3_outcome_layout
+from orchestration.parsing.checks import evaluate_checks, rows_read, table3_outcome_layout
 from orchestration.parsing.model import TableCell
 
 from . import table_fixtures as fx
@@ -159,4 +159,4 @@ def test_no_tables_no_checks():
 )
 def test_table3_outcome_layout(rows_of, layout, expected):
     cells = _cells(fx.known_report(rows_of)) if rows_of else []
-    assert table3_outcome_layout(cells, layout) == expected
+    assert table3_outcome_layout(rows_read(cells).get(3, set()), layout) == expected
