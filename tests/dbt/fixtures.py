@@ -29,7 +29,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.parsing.checks import evaluate_checks, table3_outcome_layout
+from orchestration.parsing.checks import evaluate_checks, rows_read, table3_outcome_layout
+from orchestration.parsing.codes import TABLE3_APPLICANT_COLUMNS
 from orchestration.parsing.model import TableCell
 from orchestration.warehouse import tables
 
@@ -37,14 +38,7 @@ REPO = Path(__file__).resolve().parents[2]
 PROJECT_DIR = REPO / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")
 
-APPLICANT_COLUMNS = [
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "public_interest_org",
-    "legal_service_org",
-    "other_org",
-]
+APPLICANT_COLUMNS = TABLE3_APPLICANT_COLUMNS
 OUTCOME_ROWS_COMMON = [
     "granted",
     "partially_granted",
@@ -347,7 +341,7 @@ def load_reports(con: duckdb.DuckDBPyConnection, keys: Iterable[str], parsed_at:
                 parsed_at or arrived,
                 doc_type,
                 layout,
-                table3_outcome_layout(cells, layout),
+                table3_outcome_layout(rows_read(cells).get(3, set()), layout),
                 is_template,
                 f"{key} title",
                 AGENCY.get(agency),

@@ -9,6 +9,7 @@ import duckdb
 import govreports_dbt_fixtures as fixtures
 import pytest
 
+from orchestration.parsing.codes import TABLE3_COLUMN_CODES
 from orchestration.warehouse import tables
 
 SHA = fixtures.SHA
@@ -155,15 +156,7 @@ def test_region_year_metrics_rolls_up_agencies(built):
         assert row["applications_received_yoy_change"] == 19
 
 
-COLUMNS = [
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "public_interest_org",
-    "legal_service_org",
-    "other_org",
-    "total",
-]
+COLUMNS = TABLE3_COLUMN_CODES
 ROWS_2021 = 26 - 1  # table3_rows.csv minus the 2019-only other_handling row
 ROWS_2019 = 26 - 3  # minus the three 2021-only 其他处理 sub-rows
 STRUCTURED = {
