@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 
+from benchmarks.printed import T3_HEADER
 from orchestration.parsing.tables import extract_tables
 
 from . import table_fixtures as fx
@@ -272,19 +273,7 @@ def test_labels_without_numbering_with_typos_and_wrapped_lines():
 def test_header_repeated_mid_table_is_skipped():
     report = fx.known_report("2021")
     text = fx.one_cell_per_line(report)
-    header = "\n".join(
-        [
-            "申请人情况",
-            "自然人",
-            "法人或其他组织",
-            "总计",
-            "商业企业",
-            "科研机构",
-            "社会公益组织",
-            "法律服务机构",
-            "其他",
-        ]
-    )
+    header = "\n".join(T3_HEADER)
     for label in ("(四)无法提供", "3.其他", "(七)总计"):
         text = text.replace(label, header + "\n" + label, 1)
     assert _cells(extract_tables(text, [])) == report.expected()
