@@ -7,7 +7,7 @@ are data (SumRule) so that glued.py can score candidate digit splits with the ve
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import groupby
@@ -72,18 +72,18 @@ class SumRule:
         object.__setattr__(self, "details", {True: f"{left} = {right}", False: f"{left} ≠ {right}"})
         object.__setattr__(self, "outcomes", {})
 
-    def sides(self, values: Values) -> tuple[int | float, int | float] | None:
-        """The sums of both sides, or None when a needed cell is missing or not filled."""
-        read = list(map(values.get, self.keys))
-        if None in read:
-            return None
+    def sums(self, read: Sequence[int | float]) -> tuple[int | float, int | float]:
+        """Both sides' sums of the cell values `read`, in `keys` order, none missing."""
         n = len(self.lhs)
         return sum(read[:n]), sum(read[n:])
 
     def holds(self, values: Values) -> bool | None:
         """True/False, or None when a needed cell is missing or not filled."""
-        sums = self.sides(values)
-        return None if sums is None else sums[0] == sums[1]
+        read = list(map(values.get, self.keys))
+        if None in read:
+            return None
+        lsum, rsum = self.sums(read)
+        return lsum == rsum
 
 
 def _many_terms(terms: tuple[tuple[str, Key], ...], read: list, total: int | float) -> str:
@@ -163,7 +163,7 @@ def _outcome(rule: SumRule, read: tuple) -> tuple[str, str, int | float | None, 
         missing = [name for (name, _), v in zip(rule.lhs + rule.rhs, read) if v is None]
         return "not_assessable", f"missing or not filled: {', '.join(missing)}", None, None
     n = len(rule.lhs)
-    lsum, rsum = sum(read[:n]), sum(read[n:])
+    lsum, rsum = rule.sums(read)
     holds = lsum == rsum
     many = _many_terms(rule.lhs, read[:n], lsum) if n > _MAX_LISTED_TERMS else ""
     # str.format writes a number as str() does

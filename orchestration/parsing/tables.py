@@ -316,8 +316,8 @@ def _table3_cells(rows: Coded) -> _Out:
         ]
     if glued:
         # Glued rows are the rare case: only they need the cells read as a lookup.
-        cells_read = out.cells.copy()
-        _split_glued_table3(glued, set(read) | set(glued), lambda: cell_values(cells_read), out)
+        read_cells = len(out.cells)  # the cells read before the split adds its own
+        _split_glued_table3(glued, set(read) | set(glued), lambda: cell_values(out.cells[:read_cells]), out)
         out.cells.sort(key=lambda c: (T3_ORDER[c.row], T3_COLUMN_INDEX[c.column]))
     return out
 
