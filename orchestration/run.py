@@ -34,8 +34,8 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: str, instance: dg.Da
     rebuilt = any(m.asset_key.path[0] == "marts" for m in result.get_asset_materialization_events())
     if not rebuilt:
         lines.append(
-            "  (nothing changed since the last build: dbt and the publish step did not run; the dbt tests' "
-            "last results are carried forward, the GX suites evaluated again)"
+            "  (nothing changed since the last build: dbt and the publish step did not run; the checks' last "
+            "results are carried forward, a GX suite edited since is evaluated again)"
         )
     evaluated = {e.asset_check_key: e for e in result.get_asset_check_evaluations()}
     standing = standing_evaluations(instance, result.job_def, set(evaluated)) if instance else {}

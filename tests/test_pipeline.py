@@ -200,7 +200,7 @@ def test_a_second_run_processes_nothing_again_and_leaves_the_warehouse_the_same(
 
 def test_a_run_with_nothing_new_reports_every_check_as_it_stands(pipeline):
     # The run rebuilt nothing, yet reports every check, the same as the first run (dbt tests carried
-    # forward, GX suites evaluated again; tests/test_noop_runs.py shows them as the UI does).
+    # forward, and GX suites unless edited since; tests/test_noop_runs.py shows them as the UI does).
     first, second = (
         {
             e.asset_check_key.to_user_string(): (e.passed, e.severity.value)

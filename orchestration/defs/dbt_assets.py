@@ -212,7 +212,7 @@ def govreports_dbt_assets(
         if last_results.keys() == context.selected_asset_check_keys:
             context.log.info(
                 "staging tables and dbt project unchanged since the last build: dbt not run; "
-                "the dbt tests' last results are carried forward, the GX suites evaluated again"
+                "the checks' last results are carried forward (a GX suite edited since is evaluated again)"
             )
             yield from map(_carried_forward, last_results.values())
             yield from _suite_results(context, storage)
