@@ -10,12 +10,16 @@ import sys
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     from orchestration.parsing import parse_file
+    from orchestration.warehouse.names import display_name
 
     all_read = True
     for path in args.files:
         result = parse_file(path, max_bytes=args.max_mb * 2**20)
         all_read &= result.status == "ok"
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2 if args.pretty else None), flush=True)
+        # A name's bytes that are not UTF-8 (argv holds them as lone surrogates) cannot be
+        # printed: the file is named as the warehouse names it, in printable text that keeps them.
+        shown = result.to_dict() | {"file": display_name(path)}
+        print(json.dumps(shown, ensure_ascii=False, indent=2 if args.pretty else None), flush=True)
     return 0 if all_read else 1
 
 
@@ -37,7 +41,11 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govreports", description="Government information-disclosure reports.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    parse = commands.add_parser("parse", help="parse report files, one JSON object per file (JSON Lines)")
+    parse = commands.add_parser(
+        "parse",
+        help="parse report files, one JSON object per file (JSON Lines)",
+        epilog="Put -- before file names that begin with a dash: govreports parse -- -h",
+    )
     parse.add_argument("files", nargs="+", metavar="FILE")
     parse.add_argument("--pretty", action="store_true", help="indent the JSON")
     parse.add_argument("--max-mb", type=float, default=50, help="refuse files larger than this (default 50)")

@@ -21,6 +21,13 @@ DUCKDB_MEMORY_LIMIT_ENV = "GOVREPORTS_DUCKDB_MEMORY_LIMIT"
 DUCKDB_MEMORY_LIMIT_DEFAULT = "768MB"
 # The DuckDB catalog is named after the file and baked into dbt's manifest: only the folder varies.
 WAREHOUSE_FILE_NAME = "warehouse.duckdb"
+# Each file is parsed in a worker process within this budget (orchestration/warehouse/staging.py):
+# a file that takes longer, or more memory than the worker had when it started, is quarantined.
+# A report with tables parses in about a millisecond, a long PDF in seconds.
+PARSE_SECONDS_ENV = "GOVREPORTS_PARSE_SECONDS"
+PARSE_SECONDS_DEFAULT = 60.0
+PARSE_MEMORY_MB_ENV = "GOVREPORTS_PARSE_MEMORY_MB"
+PARSE_MEMORY_MB_DEFAULT = 2048
 
 
 def _path(env: str, default: Path) -> str:
@@ -49,3 +56,11 @@ def default_gx_dir() -> str:
 
 def duckdb_memory_limit() -> str:
     return os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, DUCKDB_MEMORY_LIMIT_DEFAULT)
+
+
+def parse_seconds() -> float:
+    return float(os.environ.get(PARSE_SECONDS_ENV, PARSE_SECONDS_DEFAULT))
+
+
+def parse_memory_mb() -> int:
+    return int(os.environ.get(PARSE_MEMORY_MB_ENV, PARSE_MEMORY_MB_DEFAULT))

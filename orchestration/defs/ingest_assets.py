@@ -7,10 +7,11 @@ import dagster as dg
 from orchestration.defs.metadata import preview, table_metadata
 from orchestration.defs.resources import PipelineStorage
 from orchestration.parsing import PARSER_VERSION, parse_file
-from orchestration.warehouse import duck, raw_store, staging, tables
+from orchestration.warehouse import duck, names, raw_store, staging, tables
 from orchestration.warehouse.tables import QUARANTINED_FILES, REPORT_FILES, REPORTS
 
 DUCKDB_POOL = "duckdb"  # one writer per DuckDB file: every step that opens it runs in this pool
+_LISTED = 50  # landing entries not registered that the metadata names (the log names them all)
 
 
 @dg.asset(
@@ -26,12 +27,22 @@ def raw_report_files(context: dg.AssetExecutionContext, storage: PipelineStorage
         duck.ensure_staging_schema(con)
         outcome = raw_store.register_landed_files(con, Path(storage.landing_dir), Path(storage.raw_dir))
         context.log.info(f"{len(outcome.new)} new file(s) registered, {len(outcome.already_known)} seen before")
+        not_read = [*outcome.refused, *outcome.unreadable]
+        for entry in not_read:
+            context.log.warning(f"not registered: {names.display_name(str(entry.path))}: {entry.reason}")
         return dg.MaterializeResult(
             metadata=table_metadata(
                 con,
                 REPORT_FILES.qualified,
                 new_files=len(outcome.new),
                 already_registered=len(outcome.already_known),
+                # Links, hidden and special files: in ingest.quarantined_files (stage landing).
+                quarantined_entries=len(outcome.refused),
+                # Could not be read this time (permissions, removed while scanned): tried again next run.
+                unreadable_entries=len(outcome.unreadable),
+                not_registered=dg.MetadataValue.json(
+                    [{"entry": names.display_name(str(e.path)), "why": e.reason} for e in not_read[:_LISTED]]
+                ),
                 landing_dir=dg.MetadataValue.path(storage.landing_dir),
                 raw_store=dg.MetadataValue.path(storage.raw_dir),
             )
@@ -56,8 +67,14 @@ def parsed_report_tables(context: dg.AssetExecutionContext, storage: PipelineSto
     with duck.connect(storage.warehouse) as con:
         duck.ensure_staging_schema(con)
         pending = staging.pending_files(con, PARSER_VERSION)
-    context.log.info(f"{len(pending)} file(s) to parse with parser {PARSER_VERSION}")
-    outcome = staging.parse_and_load(lambda: duck.connect(storage.warehouse), pending, parse_file, PARSER_VERSION)
+    budget = staging.ParseBudget.from_settings()
+    context.log.info(
+        f"{len(pending)} file(s) to parse with parser {PARSER_VERSION}, "
+        f"within {budget.seconds:g} s and {budget.memory_mb} MB a file"
+    )
+    outcome = staging.parse_and_load(
+        lambda: duck.connect(storage.warehouse), pending, parse_file, PARSER_VERSION, budget=budget
+    )
     context.log.info(f"parsed for {outcome.parse_seconds:.1f} s, loaded for {outcome.load_seconds:.1f} s")
     with duck.connect(storage.warehouse) as con:
         for table in tables.FROM_PARSER:

@@ -77,8 +77,14 @@ REPORT_FILES = Table(
     "One row per distinct file ever landed, keyed by the sha256 of its bytes.",
     (
         Column("sha256", "varchar", primary_key=True),
-        Column("file_name", "varchar", "Base name as it landed (first arrival).", not_null=True),
-        Column("landing_path", "varchar", "Where it was found.", not_null=True),
+        Column(
+            "file_name",
+            "varchar",
+            "Base name as it landed (first arrival); a byte that is not UTF-8 shows as \\xNN, an invisible "
+            "character as \\uNNNN, a backslash doubled (lossless: names.name_bytes gives the bytes back).",
+            not_null=True,
+        ),
+        Column("landing_path", "varchar", "Where it was found, shown as file_name is.", not_null=True),
         Column("raw_path", "varchar", "Its immutable copy in the raw store.", not_null=True),
         Column("size_bytes", "bigint", not_null=True),
         Column("extension", "varchar", "Lower-case, without dot: txt, html, pdf, docx, md ..."),
@@ -104,14 +110,26 @@ LANDED_FILES = Table(
 QUARANTINED_FILES = Table(
     "ingest",
     "quarantined_files",
-    "Files the parser refused (cannot decode, too large, scanned PDF...); the file stays in the raw store.",
+    "Files the parser refused (cannot decode, too large, scanned PDF, over its time or memory budget...; "
+    "the file stays in the raw store), and the landing folder's entries that are not read (links, hidden "
+    "and special files).",
     (
-        Column("sha256", "varchar", primary_key=True),
-        Column("file_name", "varchar", not_null=True),
-        Column("raw_path", "varchar", not_null=True),
-        Column("stage", "varchar", "The step that refused it: parse.", not_null=True),
+        Column(
+            "sha256",
+            "varchar",
+            "Of the raw bytes; for the landing stage (nothing read), of the entry's path and reason.",
+            primary_key=True,
+        ),
+        Column(
+            "file_name",
+            "varchar",
+            "Base name, as ingest.report_files shows it; for the landing stage its path in the landing folder.",
+            not_null=True,
+        ),
+        Column("raw_path", "varchar", "Its copy in the raw store; empty for the landing stage.", not_null=True),
+        Column("stage", "varchar", "The step that refused it: landing | parse.", not_null=True),
         Column("reason", "varchar", "One sentence a person understands.", not_null=True),
-        Column("parser_version", "varchar", not_null=True),
+        Column("parser_version", "varchar", "Empty for the landing stage.", not_null=True),
         Column("quarantined_at", "timestamp", "UTC.", not_null=True),
     ),
     asset_key="quarantined_files",
