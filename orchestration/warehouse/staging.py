@@ -14,6 +14,7 @@ parser version, it is not tried again until the parser changes.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import resource
 import signal
@@ -230,6 +231,16 @@ def _die_with(parent: int) -> None:
         os._exit(0)
 
 
+def collect_garbage_for_parsing() -> None:
+    """Garbage collection set for a process that parses file after file: the parser makes many
+    short-lived objects and almost no reference cycles, so the default (a collection every 700
+    allocations, a full one now and then over every object the worker holds, its caches too) took
+    2-3 % of a worker's time. What exists when the worker starts is left out of collections for
+    good, and the young generation is collected 14 times less often."""
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 10)
+
+
 def _work(
     conn: connection.Connection,
     progress,
@@ -242,6 +253,7 @@ def _work(
     what travels is a few compact Arrow buffers, not a report's many Python objects."""
     _die_with(parent)
     _limit_memory(budget.memory_mb)
+    collect_garbage_for_parsing()
     while True:
         try:
             items = conn.recv()
