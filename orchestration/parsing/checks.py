@@ -7,11 +7,11 @@ are data (SumRule) so that glued.py can score candidate digit splits with the ve
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from .codes import (
     LAYOUTS,
@@ -54,13 +54,14 @@ class SumRule:
     lhs: tuple[tuple[str, Key], ...]
     rhs: tuple[tuple[str, Key], ...]
     # Laid out once for evaluation, which runs for about 40 rules per report: the keys of both
-    # sides in one tuple, and the detail as one template per outcome.
+    # sides in one tuple, a reader of their values (in C) and the detail as one template per outcome.
     keys: tuple[Key, ...] = field(init=False, repr=False, compare=False)
+    read: Callable[[CellValues], tuple] = field(init=False, repr=False, compare=False)
     details: dict[bool, str] = field(init=False, repr=False, compare=False)
-    # What the rule concluded on each tuple of cell values seen lately: most rows of most reports
+    # The check the rule gave on each tuple of cell values seen lately: most rows of most reports
     # repeat (all zeros above all), so most evaluations are a lookup. Table 3 and 4 values are
-    # ints, so equal tuples print alike.
-    outcomes: dict[tuple, tuple] = field(init=False, repr=False, compare=False)
+    # ints, so equal tuples print alike; checks are immutable, so reports can share one.
+    outcomes: dict[tuple, Check] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.rhs) > _MAX_LISTED_TERMS:
@@ -69,6 +70,7 @@ class SumRule:
         left = _side_template(self.lhs, 0, n)
         right = _side_template(self.rhs, len(self.lhs), n + 1)
         object.__setattr__(self, "keys", tuple(key for _, key in self.lhs + self.rhs))
+        object.__setattr__(self, "read", itemgetter(*self.keys))  # a rule has two keys or more
         object.__setattr__(self, "details", {True: f"{left} = {right}", False: f"{left} ≠ {right}"})
         object.__setattr__(self, "outcomes", {})
 
@@ -157,32 +159,43 @@ def table4_rules() -> tuple[SumRule, ...]:
 _MAX_OUTCOMES = 2048
 
 
-def _outcome(rule: SumRule, read: tuple) -> tuple[str, str, int | float | None, int | float | None]:
-    """(status, detail, lhs, rhs) of the rule on these cell values."""
+def _check(rule: SumRule, read: tuple) -> Check:
+    """The rule's check on these cell values."""
     if None in read:
         missing = [name for (name, _), v in zip(rule.lhs + rule.rhs, read) if v is None]
-        return "not_assessable", f"missing or not filled: {', '.join(missing)}", None, None
+        return Check(rule.rule, rule.scope, "not_assessable", f"missing or not filled: {', '.join(missing)}")
     n = len(rule.lhs)
     lsum, rsum = rule.sums(read)
     holds = lsum == rsum
     many = _many_terms(rule.lhs, read[:n], lsum) if n > _MAX_LISTED_TERMS else ""
     # str.format writes a number as str() does
-    return "pass" if holds else "fail", rule.details[holds].format(*read, lsum, rsum, many=many), lsum, rsum
+    detail = rule.details[holds].format(*read, lsum, rsum, many=many)
+    return Check(rule.rule, rule.scope, "pass" if holds else "fail", detail, lsum, rsum)
 
 
-def evaluate_rule(rule: SumRule, values: Values) -> Check:
-    read = tuple(map(values.get, rule.keys))
-    outcome = rule.outcomes.get(read)
-    if outcome is None:
+def evaluate_rule(rule: SumRule, values: CellValues) -> Check:
+    read = rule.read(values)
+    check = rule.outcomes.get(read)
+    if check is None:
         if len(rule.outcomes) >= _MAX_OUTCOMES:
             rule.outcomes.clear()
-        outcome = rule.outcomes[read] = _outcome(rule, read)
-    return Check(rule.rule, rule.scope, *outcome)
+        check = rule.outcomes[read] = _check(rule, read)
+    return check
 
 
 # The scope of non_negative_counts: one check per table that has cells.
 _TABLE_SCOPES = {2: "table2", 3: "table3", 4: "table4"}
 _table_of = attrgetter("table")
+_row_of = attrgetter("row")
+
+
+# Most reports read 0 as their smallest number, in a few table sizes; typed: 0.0 prints apart from 0.
+@lru_cache(maxsize=1024, typed=True)
+def _no_negative_check(scope: str, numbers: int, smallest: int | float | None) -> Check:
+    if smallest is None:
+        return Check("non_negative_counts", scope, "not_assessable", "no number was read")
+    detail = f"all {numbers} numbers read are ≥ 0 (smallest {smallest})"
+    return Check("non_negative_counts", scope, "pass", detail, smallest, 0)
 
 
 def _non_negative(cells: list[TableCell]) -> list[Check]:
@@ -201,21 +214,9 @@ def _non_negative(cells: list[TableCell]) -> list[Check]:
     checks = []
     for table in sorted(read):
         scope, numbers = _TABLE_SCOPES[table], read[table]
-        if not numbers:
-            checks.append(Check("non_negative_counts", scope, "not_assessable", "no number was read"))
-            continue
-        smallest = min(numbers)
-        if smallest >= 0:
-            checks.append(
-                Check(
-                    "non_negative_counts",
-                    scope,
-                    "pass",
-                    f"all {len(numbers)} numbers read are ≥ 0 (smallest {smallest})",
-                    smallest,
-                    0,
-                )
-            )
+        smallest = min(numbers, default=None)
+        if smallest is None or smallest >= 0:
+            checks.append(_no_negative_check(scope, len(numbers), smallest))
             continue
         negative = ", ".join(
             f"{c.row}/{c.column} {c.value}"
@@ -229,8 +230,15 @@ def _non_negative(cells: list[TableCell]) -> list[Check]:
     return checks
 
 
-def cell_values(cells: list[TableCell]) -> dict[Key, int | float | None]:
-    return {(c.table, c.row, c.column): c.value for c in cells}
+class CellValues(dict[Key, "int | float | None"]):
+    """The value of each cell read, by key; a cell not read reads as None, as a blank one does."""
+
+    def __missing__(self, key: Key) -> None:
+        return None
+
+
+def cell_values(cells: list[TableCell]) -> CellValues:
+    return CellValues({(c.table, c.row, c.column): c.value for c in cells})
 
 
 def table3_outcome_layout(rows: set[str], layout: str | None) -> str | None:
@@ -243,8 +251,8 @@ def table3_outcome_layout(rows: set[str], layout: str | None) -> str | None:
 def rows_read(cells: list[TableCell]) -> dict[int, set[str]]:
     """The row codes the cells hold per table (Table 4: its groups)."""
     rows: dict[int, set[str]] = {}
-    for table, row in {(c.table, c.row) for c in cells}:
-        rows.setdefault(table, set()).add(row)
+    for table, run in groupby(cells, _table_of):  # cells come table by table
+        rows.setdefault(table, set()).update(map(_row_of, run))
     return rows
 
 

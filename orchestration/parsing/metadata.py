@@ -28,7 +28,8 @@ def _compact(text: str) -> str:
 
 # ---------------------------------------------------------------- labelled values
 
-_KEY_VALUE = re.compile(r"(名称|标题|发布机构|来源|信息来源|发文机关|发布时间|发布日期)\s*[:：]")
+# Spaces, never a line break, before the colon: the page's first lines are searched as one text.
+_KEY_VALUE = re.compile(r"(名称|标题|发布机构|来源|信息来源|发文机关|发布时间|发布日期)[^\S\n]*[:：]")
 # Labels share a line ("发布时间:2023-12-15 09:09 来源:…"): the next label ends a value.
 _NEXT_LABEL = re.compile(r"\s[\u4e00-\u9fff]{2,6}\s*[:：]")
 # An organ's name holds no space: what follows it on the line is chrome ("来源:XX局 【打印】").
@@ -41,17 +42,18 @@ def _key_values(lines: list[str]) -> dict[str, str]:
     """First value of each metadata key on the page; a title keeps its spaces
     ('标题: 平潭综合实验区社会事业局 2019年政府信息公开工作年度报告')."""
     values: dict[str, str] = {}
-    for line in lines[:_METADATA_LINES]:
-        for m in _KEY_VALUE.finditer(line):
-            if m.group(1) in values:
-                continue
-            rest = line[m.end() : m.end() + _VALUE_MAX_LEN]  # not the rest of a one-line page
-            end = _NEXT_LABEL.search(rest)
-            value = rest[: end.start() if end else None].strip()
-            if value and m.group(1) in _ORGAN_KEYS:
-                value = value.split(" ")[0]
-            if value and m.group(1) not in values:
-                values[m.group(1)] = value
+    head = "\n".join(lines[:_METADATA_LINES])  # one search over the lines, not one per line
+    for m in _KEY_VALUE.finditer(head):
+        if m.group(1) in values:
+            continue
+        rest = head[m.end() : m.end() + _VALUE_MAX_LEN]  # not the rest of a one-line page
+        rest = rest.partition("\n")[0]  # a value ends with its line
+        end = _NEXT_LABEL.search(rest)
+        value = rest[: end.start() if end else None].strip()
+        if value and m.group(1) in _ORGAN_KEYS:
+            value = value.split(" ")[0]
+        if value:
+            values[m.group(1)] = value
     return values
 
 

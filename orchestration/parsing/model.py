@@ -31,7 +31,7 @@ class Metric:
         return asdict(self)
 
 
-@dataclass(slots=True)  # not frozen, as TableCell: a report has about 40
+@dataclass(slots=True, frozen=True)  # frozen: reports with equal cells share one (checks.evaluate_rule)
 class Check:
     rule: str
     scope: str  # what of the report the rule was assessed on: a column, row, group or table
