@@ -233,7 +233,7 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
         chosen = resolve_rows(known, {code: c for code, (c, _) in glued.items()}, T3_COLUMNS, table3_rules(layout))
         for code, (cands, raw) in glued.items():
             if code in chosen:
-                by_row[code] = [TableCell(3, code, col, v, raw) for col, v in zip(T3_COLUMNS, chosen[code])]
+                by_row[code] = list(map(TableCell, repeat(3), repeat(code), T3_COLUMNS, chosen[code], repeat(raw)))
                 out.repairs.append("glued_digits_split")
             else:
                 out.flags.append(ambiguous_flag(f"table3.{code}", len(cands)))

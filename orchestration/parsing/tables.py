@@ -51,17 +51,16 @@ _SEPARATED = re.compile(r"[ \u00a0\u3000|\t]")
 @dataclass(slots=True)
 class Item:
     """One source line or grid row, as tokens. `structured` rows keep their empty cells, which
-    are real (blank) cells; in free text an empty stretch is just layout."""
+    are real (blank) cells; in free text an empty stretch is just layout. Never changed once
+    made: a text line's item is shared by every report that prints the line."""
 
     cells: list[str]
     structured: bool
     grid: int = 0
+    head: str = field(init=False)  # the first cell that is no value: where a table's anchor is
 
-    def head(self) -> str:
-        for cell in self.cells:  # a plain loop: this runs for every line of every table
-            if not is_value(cell):
-                return cell
-        return ""
+    def __post_init__(self) -> None:
+        self.head = next((cell for cell in self.cells if not is_value(cell)), "")
 
 
 def _filled(cell: str) -> bool:
@@ -90,25 +89,26 @@ def text_items(text: str) -> list[Item]:
     first = _FIRST_ANCHOR.search(text)
     if first is None:
         return []
-    items = []
-    for line in text[text.rfind("\n", 0, first.start()) + 1 :].splitlines():
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if not _SEPARATED.search(stripped):  # the common one-cell line, without a split
-            items.append(Item([stripped], False))
-        elif stripped.startswith("|") or stripped.count("|") >= 2:
-            cells = [c.strip() for c in stripped.strip("|").split("|")]
-            if all(_MD_SEPARATOR.match(c) for c in cells if c):
-                continue
-            items.append(Item(cells, True))
-        elif "\t" in stripped:
-            items.append(Item([c.strip() for c in stripped.split("\t")], True))
-        else:
-            # Spaces separate cells here; a label that spaces split ("(三) 不予公开") is rejoined
-            # by the label matcher, which retries a label with the one before it.
-            items.append(Item(_SPLIT.split(stripped), False))
-    return items
+    lines = text[text.rfind("\n", 0, first.start()) + 1 :].splitlines()
+    return [item for item in map(_text_item, lines) if item is not None]
+
+
+@lru_cache(maxsize=16384)  # lines repeat across reports: labels, headers, lone numbers
+def _text_item(line: str) -> Item | None:
+    """The line's item; None for a blank line or a markdown rule row."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    if not _SEPARATED.search(stripped):  # the common one-cell line, without a split
+        return Item([stripped], False)
+    if stripped.startswith("|") or stripped.count("|") >= 2:
+        cells = [c.strip() for c in stripped.strip("|").split("|")]
+        return None if all(_MD_SEPARATOR.match(c) for c in cells if c) else Item(cells, True)
+    if "\t" in stripped:
+        return Item([c.strip() for c in stripped.split("\t")], True)
+    # Spaces separate cells here; a label that spaces split ("(三) 不予公开") is rejoined by the
+    # label matcher, which retries a label with the one before it.
+    return Item(_SPLIT.split(stripped), False)
 
 
 def grid_items(grids: Sequence[Sequence[Sequence[str]]]) -> list[Item]:
@@ -117,6 +117,18 @@ def grid_items(grids: Sequence[Sequence[Sequence[str]]]) -> list[Item]:
 
 
 # --- items to rows --------------------------------------------------------------------------
+@lru_cache(maxsize=8192)  # grid rows repeat across reports (headers, rows of zeros)
+def _structured_row(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """(labels, values, is a row) of a structured row: its values are the cells after its last
+    label. A labelled row of blank cells is a real row left unfilled; a row of nothing but
+    blanks is layout (str.strip leaves a blank cell empty, i.e. false)."""
+    is_val = list(map(is_value, cells))
+    last = len(is_val) - 1 - is_val[::-1].index(False) if False in is_val else -1
+    own = tuple(c.strip() for c, v in zip(cells[: last + 1], is_val) if not v)
+    values = cells[last + 1 :]
+    return own, values, bool(any(map(str.strip, values)) or (own and values))
+
+
 def build_rows(items: Iterable[Item], values_first: bool = False) -> list[Row]:
     """Label cells followed by value cells make a row. In a structured row the values are the
     cells after its last label (a 序号 before the label is dropped). Labels not followed by
@@ -133,16 +145,10 @@ def build_rows(items: Iterable[Item], values_first: bool = False) -> list[Row]:
             if cur.values:
                 rows.append(cur)
                 cur = Row()
-            # map() and list methods rather than a loop per cell: this runs for every table row.
-            is_val = list(map(is_value, item.cells))
-            last = len(is_val) - 1 - is_val[::-1].index(False) if False in is_val else -1
-            own = [c.strip() for c, v in zip(item.cells[: last + 1], is_val) if not v]
+            own, values, is_row = _structured_row(tuple(item.cells))
             cur.labels += own
-            values = item.cells[last + 1 :]
-            # A labelled row of blank cells is a real row left unfilled; a row of nothing but
-            # blanks is layout (str.strip leaves a blank cell empty, i.e. false).
-            if any(map(str.strip, values)) or (own and values):
-                cur.values = values
+            if is_row:
+                cur.values = list(values)
                 rows.append(cur)
                 cur = Row()
             continue
@@ -176,7 +182,7 @@ def find_regions(items: list[Item]) -> dict[int, list[Item]]:
     """The items of Tables 2, 3 and 4, each opened by its anchor (searched after the previous
     table's) and closed by the next table's anchor or by section 五."""
     # Text tokens hold no spaces; only grid cells need them dropped before matching.
-    heads = [h.replace(" ", "") if len(h := it.head()) <= _ANCHOR_MAX_LEN else "" for it in items]
+    heads = [h.replace(" ", "") if len(h := it.head) <= _ANCHOR_MAX_LEN else "" for it in items]
 
     def first(pattern: re.Pattern[str], start: int) -> int | None:
         for i in range(start, len(heads)):
