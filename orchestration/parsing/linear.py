@@ -193,6 +193,14 @@ def _read_row(tokens: tuple[str, ...]) -> tuple[str, object]:
     return "failed", "table3_row_width_mismatch"
 
 
+_BLANK_ROW = (None,) * T3_WIDTH
+
+
+@lru_cache(maxsize=8192)  # rows repeat across reports, which share their cells: nothing changes them
+def _row_cells(code: str, values: tuple[int | None, ...], raws: tuple[str, ...]) -> tuple[TableCell, ...]:
+    return tuple(map(TableCell, repeat(3), repeat(code), T3_COLUMNS, values, raws))
+
+
 def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, int]:
     """Table 3's cells from the rows anchored at `start` in the ordinal-masked `text`; also where
     the table's text ends. A row that cannot be read exactly without the digit taken for the
@@ -201,13 +209,13 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
     out = TablesResult()
     rows, layout = _table3_at(text, start)
     glued: dict[str, tuple[list[tuple[int, ...]], str]] = {}
-    by_row: dict[str, list[TableCell]] = {}  # each row's cells, put in table order at the end
+    by_row: dict[str, tuple[TableCell, ...]] = {}  # each row's cells, put in table order at the end
     for row in rows:
         if row.cells is None:
             continue
         tokens = _tokens(row.cells)
         if not tokens:  # a label with no cells at all: the row is printed and left blank
-            by_row[row.code] = [TableCell(3, row.code, col, None, "") for col in T3_COLUMNS]
+            by_row[row.code] = _row_cells(row.code, _BLANK_ROW, ("",) * T3_WIDTH)
             continue
         kind, read = _read_row(tokens)
         if row.ordinal_at is not None and (kind == "failed" or (kind == "glued" and read[1] == "broken")):
@@ -216,7 +224,7 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
             if kind2 == "cells" or (kind2 == "glued" and read2[1] is None):
                 tokens, kind, read = with_digit, kind2, read2
         if kind == "cells":
-            by_row[row.code] = list(map(TableCell, repeat(3), repeat(row.code), T3_COLUMNS, read, tokens))
+            by_row[row.code] = _row_cells(row.code, read, tokens)
         elif kind == "glued":
             cands, why = read
             glued[row.code] = (cands, " ".join(tokens))
@@ -233,7 +241,7 @@ def _read_table3(text: str, original: str, start: int) -> tuple[TablesResult, in
         chosen = resolve_rows(known, {code: c for code, (c, _) in glued.items()}, T3_COLUMNS, table3_rules(layout))
         for code, (cands, raw) in glued.items():
             if code in chosen:
-                by_row[code] = list(map(TableCell, repeat(3), repeat(code), T3_COLUMNS, chosen[code], repeat(raw)))
+                by_row[code] = _row_cells(code, tuple(chosen[code]), (raw,) * T3_WIDTH)
                 out.repairs.append("glued_digits_split")
             else:
                 out.flags.append(ambiguous_flag(f"table3.{code}", len(cands)))

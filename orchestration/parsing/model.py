@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 4x, and a report has 200 cells
 class TableCell:
-    """One cell of Table 2, 3 or 4. For Table 4 `row` holds the group code."""
+    """One cell of Table 2, 3 or 4. For Table 4 `row` holds the group code. Never changed once
+    made: reports that print a Table 3 row alike share its cells."""
 
     table: int  # 2, 3 or 4
     row: str

@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
 
 from . import labels as lab, linear
 from .checks import cell_values, outcome_layout, rows_read, table3_layout, table3_rules, table4_rules
@@ -220,15 +219,13 @@ def _count(raw: str) -> tuple[bool, int | None]:
     return value is not None, value
 
 
-_UNREADABLE = object()
-
-
 @lru_cache(maxsize=8192)  # whole rows repeat too ('0' seven times is most rows of most reports)
-def _row_counts(raws: tuple[str, ...]) -> tuple[tuple[object, ...], bool]:
-    """The values of a Table 3 row's cells (_UNREADABLE for a cell that is no count), and
-    whether every cell was readable."""
-    counts = [_count(raw) for raw in raws]
-    return tuple(value if ok else _UNREADABLE for ok, value in counts), all(ok for ok, _ in counts)
+def _row_cells(code: str, raws: tuple[str, ...]) -> tuple[tuple[TableCell, ...], bool]:
+    """The cells of a Table 3 row (a cell that is no count left out), and whether every cell
+    was readable. Reports that print a row alike share its cells, which nothing changes."""
+    counts = map(_count, raws)
+    cells = tuple(TableCell(3, code, col, value, raw) for col, (ok, value), raw in zip(T3_COLUMNS, counts, raws) if ok)
+    return cells, len(cells) == len(raws)
 
 
 def _fit(values: list[str], width: int) -> list[str] | None:
@@ -310,16 +307,10 @@ def _table3_cells(rows: Coded) -> _Out:
     _drop_blank_group_row(read)
 
     for code, raws in sorted(read.items(), key=lambda item: T3_ORDER[item[0]]):
-        values, readable = _row_counts(tuple(raws))
-        if readable:  # map() over the row: this runs for every row of every Table 3 reading
-            out.cells += map(TableCell, repeat(3), repeat(code), T3_COLUMNS, values, raws)
-            continue
-        out.flags.append("table3_unreadable_cell")
-        out.cells += [
-            TableCell(3, code, col, value, raw)
-            for col, value, raw in zip(T3_COLUMNS, values, raws)
-            if value is not _UNREADABLE
-        ]
+        cells, readable = _row_cells(code, tuple(raws))
+        out.cells += cells
+        if not readable:
+            out.flags.append("table3_unreadable_cell")
     if glued:
         # Glued rows are the rare case: only they need the cells read as a lookup.
         read_cells = len(out.cells)  # the cells read before the split adds its own
