@@ -272,6 +272,8 @@ def _with_orphans_placed(rows: Coded) -> list[Coded]:
             owners[i] = near[0]
         elif near:
             undecided.append(i)
+    if not owners and not undecided:  # the common case: every row of numbers has its label
+        return [rows]
     readings = []
     for step in (-1, 1) if undecided else (0,):
         chosen = {**owners, **{i: i + step for i in undecided}}
