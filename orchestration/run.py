@@ -1,18 +1,25 @@
 """`make run`: materialize every asset once, in process, and print what happened.
 
 Runs are recorded in the Dagster instance at $DAGSTER_HOME, so they show in `make dev`'s UI.
+While another run holds the warehouse (another `make run`, or a run of `make dev`) it does not
+start: it says which run holds it and exits with status 2 (1: the run failed).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import uuid
 
 import dagster as dg
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from orchestration.definitions import defs
 from orchestration.defs.dbt_assets import CARRIED_FROM
+from orchestration.defs.resources import owner_tags
 from orchestration.warehouse import duck
+
+BUSY = 2  # exit status: another run holds the warehouse, this one did not start
 
 
 def summarize(result: dg.ExecuteInProcessResult, warehouse: str, instance: dg.DagsterInstance | None = None) -> str:
@@ -74,14 +81,25 @@ def standing_evaluations(
 
 def main() -> int:
     job = defs.resolve_job_def("govreports_pipeline")
-    with dg.DagsterInstance.get() as instance:
+    storage = defs.resources["storage"]
+    run_id = str(uuid.uuid4())
+    with contextlib.ExitStack() as held, dg.DagsterInstance.get() as instance:
+        try:
+            # Claimed before the run exists, so a refused run leaves no failed run behind; the
+            # run's storage resource then finds the claim held by this process and keeps it.
+            owner = held.enter_context(duck.claim(storage.warehouse, run_id))
+        except duck.WarehouseBusy as busy:
+            print(f"{busy}: not started (run `make run` again once it has ended).", file=sys.stderr)
+            return BUSY
         result = job.execute_in_process(
             # Step-by-step DEBUG events are in the UI; the terminal gets INFO and the summary.
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             instance=instance,
             raise_on_error=False,
+            run_id=run_id,
+            # Tagged from the start: killed at any point, the run is known to be dead.
+            tags=owner_tags(owner),
         )
-        storage = defs.resources["storage"]
         print(summarize(result, storage.warehouse_path, instance))
     if not result.success:
         print("The run failed; open `make dev` to see the failed step's logs.", file=sys.stderr)

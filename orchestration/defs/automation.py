@@ -1,4 +1,5 @@
-"""The nightly schedule and the sensor that starts a run when new files land."""
+"""The nightly schedule, the sensor that starts a run when new files land, and the one that ends
+runs whose process is gone."""
 
 import hashlib
 import json
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.resources import PipelineStorage
+from orchestration.defs.resources import PipelineStorage, recover_dead_runs
 from orchestration.warehouse.raw_store import scan_landing
 
 pipeline_job = dg.define_asset_job(
@@ -31,8 +32,8 @@ def _landing_state(landing_dir: Path) -> dict:
     the cursor is stored at every evaluation and would be megabytes at 100,000 files."""
     files = scan_landing(landing_dir)
     digest = hashlib.sha256()
-    for f in files:
-        digest.update(f"{f.path}\0{f.size_bytes}\0{f.mtime_ns}\n".encode())
+    for f in files:  # a name may hold any bytes: surrogateescape gives them back
+        digest.update(f"{f.path}\0{f.size_bytes}\0{f.mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return {
         "digest": digest.hexdigest(),
         "newest_mtime_ns": max((f.mtime_ns for f in files), default=0),
@@ -52,3 +53,15 @@ def landing_sensor(context: dg.SensorEvaluationContext, storage: PipelineStorage
     # digest, so it still starts a run, but is not counted here.
     newer = sum(f.mtime_ns > seen["newest_mtime_ns"] for f in state["files"])
     return dg.RunRequest(run_key=state["digest"][:16], tags={"govreports/new_files": str(newer)})
+
+
+@dg.sensor(minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+def dead_run_sensor(context: dg.SensorEvaluationContext):
+    """Under `make dev` (the daemon evaluates it): fails the runs whose process is gone and frees
+    their `duckdb` pool slots, so a killed run neither shows as running for good nor makes the
+    next run wait. Each run does the same when it starts (RunStorage); this covers the time
+    until then. Starts no run."""
+    done = recover_dead_runs(context.instance)
+    for line in done:
+        context.log.warning(line)
+    return dg.SkipReason(" ".join(done) or "no run whose process is gone")

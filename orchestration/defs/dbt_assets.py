@@ -22,6 +22,7 @@ from orchestration.defs.project import dbt_project
 from orchestration.defs.quality_checks import SUITE_FINGERPRINT, SUITES, evaluate
 from orchestration.defs.resources import PipelineStorage
 from orchestration.warehouse import build_state, duck
+from orchestration.warehouse.publish import published_build
 
 
 @contextlib.contextmanager
@@ -207,9 +208,16 @@ def govreports_dbt_assets(
         state, last = build_state.current(con, code), build_state.last_built(con)
     if whole_project and not config.full_rebuild and last == state:
         last_results = _last_results(context, context.selected_asset_check_keys)
-        # Nothing to rebuild: no model is materialized and the published copy is skipped, but every
-        # check still reports where it stands (else the UI shows it "Skipped", a finding hidden).
-        if last_results.keys() == context.selected_asset_check_keys:
+        if published_build(storage.published) != state.fingerprint:
+            # A run killed (or stopped by a blocking check) after dbt and before the publish step:
+            # skipping again would leave BI readers on the build before, for good.
+            context.log.info(
+                "staging tables and dbt project unchanged since the last build, but the published copy "
+                "does not hold that build: building, so that this run publishes it"
+            )
+        elif last_results.keys() == context.selected_asset_check_keys:
+            # Nothing to rebuild: no model is materialized and the published copy is skipped, but every
+            # check still reports where it stands (else the UI shows it "Skipped", a finding hidden).
             context.log.info(
                 "staging tables and dbt project unchanged since the last build: dbt not run; "
                 "the checks' last results are carried forward (a GX suite edited since is evaluated again)"
@@ -217,7 +225,8 @@ def govreports_dbt_assets(
             yield from map(_carried_forward, last_results.values())
             yield from _suite_results(context, storage)
             return
-        context.log.info("nothing changed, but some dbt tests have no result in this Dagster instance: building")
+        else:
+            context.log.info("nothing changed, but some dbt tests have no result in this Dagster instance: building")
     args = build_state.dbt_build_args(last, state, full_rebuild=config.full_rebuild)
     if "--full-refresh" in args:
         context.log.info("building every model from scratch (dbt --full-refresh)")
