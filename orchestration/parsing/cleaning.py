@@ -15,6 +15,8 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
+from .values import MAX_DIGITS
+
 LOST = "\ufffd"  # stands for a character whose bytes the source lost
 
 
@@ -36,15 +38,21 @@ _SHIFT_SIGNS = "\u3105-\u3129\u2500-\u257f\u2ff0-\u2ffb\u0391-\u03c9\u0401-\u045
 # Circled / parenthesised numbers are shift products too, but also legitimate list markers:
 # repaired when a shift explains them, never flagged on their own.
 _SHIFT_SOFT = "\u2460-\u249b"
-_MOJIBAKE_RUN = re.compile(rf"[^\x00-\x7f\s]*[{_SHIFT_SIGNS}{_SHIFT_SOFT}][^\x00-\x7f\s]*")
+# A whole run of non-ASCII, non-space characters holding a sign. The look-behind lets a match
+# start only where a run starts: tried inside a run without a sign, the leading repeat would scan
+# to the run's end from every position (quadratic; 178 s on a 300 KB run).
+_MOJIBAKE_RUN = re.compile(rf"(?<![^\x00-\x7f\s])[^\x00-\x7f\s]*[{_SHIFT_SIGNS}{_SHIFT_SOFT}][^\x00-\x7f\s]*")
 _SIGN = re.compile(rf"[{_SHIFT_SIGNS}]")
 _ANY_SIGN = re.compile(rf"[{_SHIFT_SIGNS}{_SHIFT_SOFT}]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PLAUSIBLE = re.compile(r"[\u4e00-\u9fff（）、，。：；！？“”《》]+")
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+# Pinyin syllables: latin letters, at least one of them toned. The part before the first tone
+# mark holds none, so a long toned run without a closing bracket is tried once, not in every split.
+_TONED_SYLLABLES = rf"[a-z]*[{_TONE_VOWELS}][a-z{_TONE_VOWELS}]*"
 # A latin letter or symbol glued to a pinyin annotation is the trail byte of a character whose
 # lead byte was lost (seed 003: "F(xiàn)" is 現 = AC 46 without AC).
-_ORPHAN_TRAIL = re.compile(rf"(?<![A-Za-z0-9])[!-'*-~](?=\([a-z{_TONE_VOWELS}]*[{_TONE_VOWELS}][a-z{_TONE_VOWELS}]*\))")
+_ORPHAN_TRAIL = re.compile(rf"(?<![A-Za-z0-9])[!-'*-~](?=\({_TONED_SYLLABLES}\))")
 
 
 def _unshift(run: str, known: set[str]) -> str | None:
@@ -99,10 +107,29 @@ def repair_mojibake(text: str) -> tuple[str, bool, bool]:
     return text, repaired, broken or orphans > 0
 
 
+# ---------------------------------------------------------------- digit runs
+
+# A run of more digits than values.MAX_DIGITS is no number and becomes LOST, so nothing
+# downstream reads one (int() refuses runs over 4,300 digits, and a pattern that tries a run
+# from each of its digits costs its length squared).
+_LONG_DIGIT_RUN = re.compile(rf"(?<!\d)\d{{{MAX_DIGITS + 1},}}")
+# Such a run covers 8 consecutive characters of every 25th of the text: a look at those (a 25th
+# of the text) spares almost every text the full scan.
+_PROBE_STEP = (MAX_DIGITS + 1) // 8
+_PROBE = re.compile(r"\d{8}")
+
+
+def drop_long_digit_runs(text: str) -> tuple[str, bool]:
+    if _PROBE.search(text[::_PROBE_STEP]) is None:
+        return text, False
+    text, n = _LONG_DIGIT_RUN.subn(LOST, text)
+    return text, n > 0
+
+
 # ---------------------------------------------------------------- pinyin, NFKC, script
 
 # Pinyin with tone marks in brackets right after a hanzi (區(qū)); bare latin such as "(PDF)" stays.
-_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff{LOST}])[(（][a-z{_TONE_VOWELS}]*[{_TONE_VOWELS}][a-z{_TONE_VOWELS}]*[)）]")
+_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff{LOST}])[(（]{_TONED_SYLLABLES}[)）]")
 
 
 # The pattern opens with a look-behind, so the regex engine tries it at every character; a
@@ -303,7 +330,8 @@ _LOST_HEADING_NUMBER = re.compile(r"^[)）] ?(?=[\u4e00-\u9fff])", re.M)
 # One cache per script, keyed by the text alone, which the cache looks up fastest.
 @lru_cache(maxsize=16384)
 def _clean_cell(text: str) -> str:
-    return nfkc(remove_pinyin(text)[0])[0]
+    cell = nfkc(remove_pinyin(text)[0])[0]
+    return drop_long_digit_runs(cell)[0] if len(cell) > MAX_DIGITS else cell
 
 
 @lru_cache(maxsize=4096)
@@ -332,6 +360,10 @@ def clean(text: str) -> Cleaned:
     text, changed = nfkc(text)
     if changed:
         repairs.append("unicode_nfkc")
+    # After NFKC, which turns ① into 1.
+    text, dropped = drop_long_digit_runs(text)
+    if dropped:
+        flags.append("digit_run_too_long")
     script = detect_script(text)
     if script == "traditional":
         text = to_simplified(text)

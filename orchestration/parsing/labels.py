@@ -100,7 +100,9 @@ def table3_row_of(labels: list[str], previous: str | None) -> str | None:
 
 
 # --- Table 2 ------------------------------------------------------------------------------
-ITEM_MARKER = re.compile(r"第二十条\s*第?\s*\(?\s*([一二三四五六七八九十]+)\s*\)?\s*项")
+# Possessive spaces: linear.py turns pipes into spaces, and nested optional runs of them made the
+# plain pattern cubic on a long run.
+ITEM_MARKER = re.compile(r"第二十条\s*+第?\s*+\(?\s*+([一二三四五六七八九十]+)\s*+\)?\s*+项")
 
 _TABLE2_COLUMNS = _compile(
     (

@@ -59,7 +59,8 @@ _TABLE2_CELL = re.compile(rf"[\d\s.,+{_NULLS}]*(?:万元|元)?")
 _TABLE2_MAX_TAIL = 8
 _SPACES = re.compile(r"[ \t\n\r\u00a0\u3000]+")
 # Markdown's pipes separate cells like spaces; its header rule row (|---|:--:|) is no cell.
-_MARKDOWN_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?")
+# A rule starts where a run of dashes starts ((?<!-)): tried inside a long run it was quadratic.
+_MARKDOWN_RULE = re.compile(r"\|?(?:\s*:?(?<!-)-{3,}:?\s*\|)+(?:\s*:?(?<!-)-{3,}:?\s*)?")
 
 
 @dataclass(slots=True)

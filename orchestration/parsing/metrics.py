@@ -69,8 +69,8 @@ _PATTERNS: dict[str, re.Pattern] = {
         "applications_received": rf"(?:收到|受理|接收)(?:各类)?(?:政府信息公开|信息公开|依申请公开)?申请(?:共计|共)?\s*{_NUM}\s*{_COUNT_UNIT}",
         "applications_answered": rf"(?:答复|办结|回复)(?:政府信息公开|信息公开|依申请公开)?申请(?:共计|共)?\s*{_NUM}\s*{_COUNT_UNIT}",
         "complaints_received": rf"收到(?:群众)?(?:投诉建议|投诉举报|举报投诉|投诉|举报)(?:共计|共)?\s*{_NUM}\s*{_COUNT_UNIT}",
-        "npc_suggestions_handled": rf"人大代表(?:建议|议案)(?:共计|共)?\s*{_NUM}\s*{_COUNT_UNIT}|{_NUM}\s*{_COUNT_UNIT}人大代表(?:建议|议案)",
-        "cppcc_proposals_handled": rf"政协(?:委员)?提案(?:共计|共)?\s*{_NUM}\s*{_COUNT_UNIT}|{_NUM}\s*{_COUNT_UNIT}政协(?:委员)?提案",
+        "npc_suggestions_handled": rf"人大代表(?:建议|议案)(?:共计|共)?\s*{_NUM}\s*{_COUNT_UNIT}|(?<!\d){_NUM}\s*{_COUNT_UNIT}人大代表(?:建议|议案)",
+        "cppcc_proposals_handled": rf"政协(?:委员)?提案(?:共计|共)?\s*{_NUM}\s*{_COUNT_UNIT}|(?<!\d){_NUM}\s*{_COUNT_UNIT}政协(?:委员)?提案",
         "fees_charged": rf"收取(?:信息处理费|信息公开费用|费用|信息公开处理费)(?:共计|共)?\s*{_NUM}\s*(万元|元)",
     }.items()
 }

@@ -27,6 +27,7 @@ def _without_numbers(cells: list[TableCell]) -> list[TableCell]:
 def _parse(result: ParseResult, data: bytes) -> None:
     document = read_document(data, result.file)
     result.format, result.encoding = document.format, document.encoding
+    result.flags += document.flags
     cleaned = clean(document.text)
     # Grid cells go through the same cleaning as the running text (NFKC, script, mojibake).
     grids = clean_cells(document.grids, cleaned.script)
@@ -66,6 +67,8 @@ def parse_bytes(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_BYT
         _parse(result, data)
     except ReadError as exc:
         return ParseResult(file=file_name, sha256=result.sha256, status="error", error=str(exc), format=result.format)
+    except MemoryError:  # over the worker's memory budget: the parse pool quarantines the file as such
+        raise
     except Exception as exc:  # a parser bug must not stop a batch: report it on this file
         return ParseResult(
             file=file_name,

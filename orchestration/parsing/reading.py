@@ -6,10 +6,15 @@ Every failure a person should hear about is raised as ReadError with a one-sente
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import re
 import threading
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
 
 Grid = list[list[str]]
 
@@ -26,6 +31,7 @@ class Document:
     format: str  # txt | md | html | pdf | docx
     encoding: str | None = None  # for text formats: the detected encoding, normalised
     grids: list[Grid] = field(default_factory=list)  # tables found structurally, cells in source order
+    flags: list[str] = field(default_factory=list)  # what of the source could not be read, as ParseResult.flags
 
 
 _EXTENSIONS = {
@@ -106,43 +112,59 @@ _BOMS = (
 )
 
 
+# The charsets a page's declaration is taken at its word for: those reports are written in.
+# Any other name goes to detection: a charset pages get wrong as often as not (iso-8859-1 on a
+# UTF-8 page), or a codec that is no charset (idna and punycode raise on a page, rot13 and
+# unicode_escape garble it). UTF-16/32 too: a page whose declaration could be read is not in
+# them (as in the HTML standard); with a BOM it never gets here.
+_DECLARABLE = frozenset(key for key, name in _ENCODING_NAMES.items() if name not in ("utf-16", "utf-32"))
+
+
 def _codec_for(name: str) -> str:
     # Decoding GBK/GB2312 with gb18030 loses nothing and reads the characters they lack.
-    reported = _ENCODING_NAMES.get(codecs.lookup(name).name.replace("-", "_"))
+    reported = _ENCODING_NAMES.get(_codec_key(name))
     return "gb18030" if reported == "gb18030" else name
+
+
+def _codec_key(name: str) -> str:
+    return codecs.lookup(name).name.replace("-", "_")
+
+
+def _declarable(name: str) -> bool:
+    try:
+        return _codec_key(name) in _DECLARABLE
+    except (LookupError, ValueError):  # an unknown name, or one holding a NUL
+        return False
 
 
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode bytes of unknown encoding → (text, normalised encoding name).
 
-    A BOM or a declared charset is taken as given; strict UTF-8 is tried next because valid
-    UTF-8 is almost never anything else and is the common case (charset-normalizer costs
-    milliseconds per document); everything else is detected by charset-normalizer.
+    A BOM is taken as given, and so is a declared charset of _DECLARABLE the bytes decode in;
+    strict UTF-8 is tried next because valid UTF-8 is almost never anything else and is the
+    common case (charset-normalizer costs milliseconds per document); everything else is
+    detected by charset-normalizer, and a declared charset is the last resort.
     """
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, errors="replace"), name
-    if declared:
+    declared_codec = _codec_for(declared) if declared and _declarable(declared) else None
+    for codec in filter(None, (declared_codec, "utf-8")):
         try:
-            codec = _codec_for(declared)
-            return data.decode(codec, errors="replace"), normalise_encoding(codec)
-        except LookupError:
-            pass  # an unknown declared charset: fall back to detection
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+            return data.decode(codec), normalise_encoding(codec)
+        except UnicodeDecodeError:
+            pass  # a wrong declaration (a GBK page declared UTF-8 is common), or damaged bytes
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None:
+    codec = _codec_for(best.encoding) if best else declared_codec
+    if codec is None:
         raise ReadError("the text encoding could not be recognised (binary or corrupt file)")
-    codec = _codec_for(best.encoding)
     return data.decode(codec, errors="replace"), normalise_encoding(codec)
 
 
 def normalise_encoding(codec: str) -> str:
-    key = codecs.lookup(codec).name.replace("-", "_")
+    key = _codec_key(codec)
     return _ENCODING_NAMES.get(key, key.replace("_", "-"))
 
 
@@ -193,10 +215,13 @@ _BLOCK_TAGS = (
 )
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "select")
 # Private-use characters delimit the data tables in the XSLT's output; any in the page go first,
-# with what libxml2 refuses in a str.
+# written as such or as character references (&#xe000;, &#57344;), with what libxml2 refuses in a str.
 _GRID_START, _GRID_END, _CELL_END, _ROW_END = "\ue000", "\ue001", "\ue002", "\ue003"
 _UNUSABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ue000-\ue003]")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+_DELIMITER_REFERENCE = re.compile(r"&#(?:[xX]0*[eE]00[0-3]|0*5734[4-7]);?")
+# An XML declaration goes (libxml2's HTML parser refuses one in a str), an unclosed one with it:
+# libxml2 takes time quadratic in the blanks after an unclosed "<?xml" opening the page.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml(?:[^>]*>)?")
 _GRID_ATTR = "data-govreports-grid"
 
 # Block elements give a line of their own; scripts, styles and comments (also Word's
@@ -211,6 +236,14 @@ _PAGE_XSLT = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999
 _lxml = threading.local()  # lxml parsers and XSLT objects are not to be shared between threads
 
 
+# libxml2 keeps no element deeper than this, even with huge_tree, and silently stops the page there.
+_MAX_DEPTH = 2048
+_TOO_DEEP = f"the HTML page nests its elements too deeply to be read (over {_MAX_DEPTH:,} levels)"
+# Inline formatting tags, which old pages leave unclosed by the thousand: a page cut short by
+# them is read again without them, as they make no line or cell of their own.
+_INLINE_TAG = re.compile(r"</?(?:font|span|b|i|u|strong|em|small|big|sup|sub|a)\b[^<>]*>", re.I)
+
+
 def _page_tools():
     """(HTML parser, page XSLT) of this thread. huge_tree: without it libxml2 silently drops
     whatever lies more than 256 elements deep, and old pages nest unclosed <font> tags that far."""
@@ -219,6 +252,15 @@ def _page_tools():
 
         _lxml.tools = etree.HTMLParser(huge_tree=True), etree.XSLT(etree.XML(_PAGE_XSLT))
     return _lxml.tools
+
+
+def _cut_short(parser) -> bool:
+    """Whether the last parse stopped at one of libxml2's limits (the element depth): a fatal
+    error, so the last one logged."""
+    from lxml import etree
+
+    error = parser.error_log.last_error
+    return error is not None and error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT
 
 
 def _is_data_table(table) -> bool:
@@ -245,16 +287,23 @@ def _html(data: bytes) -> Document:
     declared = EncodingDetector.find_declared_encoding(data, is_html=True)
     text, encoding = decode_text(data, declared)
     parser, transform = _page_tools()
-    root = etree.HTML(_UNUSABLE.sub("", _XML_DECLARATION.sub("", text)), parser)
+    markup = _DELIMITER_REFERENCE.sub("", _UNUSABLE.sub("", _XML_DECLARATION.sub("", text)))
+    root = etree.HTML(markup, parser)
+    if _cut_short(parser):
+        root = etree.HTML(_INLINE_TAG.sub("", markup), parser)
+        if _cut_short(parser):
+            raise ReadError(_TOO_DEEP)
     if root is None:  # nothing but comments or markup: a page without text
         return Document(text="", format="html", encoding=encoding)
     for table in root.iter("table"):
         if _is_data_table(table):
             table.set(_GRID_ATTR, "")
+        else:  # the page's own attribute of that name would make a layout table a grid
+            table.attrib.pop(_GRID_ATTR, None)
     try:
         page = str(transform(root))
     except etree.XSLTApplyError:
-        raise ReadError("the HTML page nests its elements too deeply to be read") from None
+        raise ReadError(_TOO_DEEP) from None
     first, *rest = page.split(_GRID_START)
     parts, grids = [first], []
     for chunk in rest:
@@ -279,6 +328,11 @@ _TABLE_PAGE = re.compile(
 _TABLE_HEADINGS = re.compile(r"本年制发件数|本年新制作数量|申请人情况|结果维持|指标名称")
 
 
+# A report runs to tens of pages; past this many the rest of a document is not read (a page with
+# a ruled table costs ~20 ms), and a flag says so.
+PDF_MAX_PAGES = 200
+
+
 def _pdf(data: bytes) -> Document:
     import pypdfium2 as pdfium
 
@@ -290,15 +344,25 @@ def _pdf(data: bytes) -> Document:
         raise ReadError(f"the PDF cannot be opened ({exc})") from None
     pages: list[str] = []
     grids: dict[int, list[Grid]] = {}  # page number → its tables
+    flags: list[str] = []
     try:
-        for number, page in enumerate(pdf):
-            textpage = page.get_textpage()
-            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+        count = len(pdf)
+        if count > PDF_MAX_PAGES:
+            flags.append(f"pdf_pages_not_read:{PDF_MAX_PAGES + 1}-{count}")
+        for number in range(min(count, PDF_MAX_PAGES)):
+            # A damaged page is flagged and skipped; the others are still read.
+            try:
+                page = pdf[number]
+                textpage = page.get_textpage()
+                text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+                if _TABLE_PAGE.search(text):
+                    grids[number] = page_grids(page, textpage)
+                textpage.close()
+                page.close()
+            except pdfium.PdfiumError:
+                flags.append(f"pdf_page_unreadable:{number + 1}")
+                text = ""
             pages.append(text)
-            if _TABLE_PAGE.search(text):
-                grids[number] = page_grids(page, textpage)
-            textpage.close()
-            page.close()
     finally:
         pdf.close()
     if not any(p.strip() for p in pages):
@@ -307,24 +371,35 @@ def _pdf(data: bytes) -> Document:
     # as a second opinion; prose pages that merely name a table's words do not.
     missed = [n for n, found in grids.items() if not found and _TABLE_HEADINGS.search(pages[n])]
     if missed:
-        grids.update(_pdfplumber_grids(data, missed))
-    return Document(text="\n".join(pages), format="pdf", grids=[grid for n in sorted(grids) for grid in grids[n]])
+        plumbed = _pdfplumber_grids(data, missed)
+        grids.update(plumbed)
+        flags += [f"pdf_page_tables_unreadable:{n + 1}" for n in missed if n not in plumbed]
+    grids_in_order = [grid for n in sorted(grids) for grid in grids[n]]
+    return Document(text="\n".join(pages), format="pdf", grids=grids_in_order, flags=flags)
 
 
 def _pdfplumber_grids(data: bytes, page_numbers: list[int]) -> dict[int, list[Grid]]:
+    """The tables pdfplumber finds on these pages; a page it cannot read is left out."""
     import pdfplumber
 
     found: dict[int, list[Grid]] = {}
-    with pdfplumber.open(io.BytesIO(data), pages=[n + 1 for n in page_numbers]) as pdf:
+    # pdfminer raises many kinds on damaged content, of a page or of the whole document.
+    with contextlib.suppress(Exception), pdfplumber.open(io.BytesIO(data), pages=[n + 1 for n in page_numbers]) as pdf:
         for number, page in zip(page_numbers, pdf.pages):
-            found[number] = []
-            for table in page.extract_tables():
-                # Merged cells come back as None: keep only the cells present, as the contract asks.
-                rows = [[" ".join(c.split()) for c in row if c is not None] for row in table]
-                rows = [r for r in rows if any(r)]
-                if rows:
-                    found[number].append(rows)
+            with contextlib.suppress(Exception):
+                found[number] = _plumbed_grids(page)
     return found
+
+
+def _plumbed_grids(page) -> list[Grid]:
+    grids = []
+    for table in page.extract_tables():
+        # Merged cells come back as None: keep only the cells present, as the contract asks.
+        rows = [[" ".join(c.split()) for c in row if c is not None] for row in table]
+        rows = [r for r in rows if any(r)]
+        if rows:
+            grids.append(rows)
+    return grids
 
 
 # ---------------------------------------------------------------- DOCX
@@ -332,19 +407,54 @@ def _pdfplumber_grids(data: bytes, page_numbers: list[int]) -> dict[int, list[Gr
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+# python-docx holds every part of a package in memory and spends ~25 µs of Python on each run
+# of text it reads, so a package is measured before it is opened: by what its parts expand to
+# (zipfile never reads a part past the file_size measured here) and by the tags of its XML parts
+# (a report of 30 pages has some 50,000).
+DOCX_MAX_EXPANDED = 100 * 2**20
+DOCX_MAX_TAGS = 200_000
+DOCX_MAX_PARTS = 10_000
+_CHUNK = 2**20
+
+
+def _check_docx_size(package: zipfile.ZipFile) -> None:
+    parts = package.infolist()
+    if len(parts) > DOCX_MAX_PARTS:
+        raise ReadError(f"the DOCX holds more than {DOCX_MAX_PARTS:,} parts")
+    if sum(part.file_size for part in parts) > DOCX_MAX_EXPANDED:
+        raise ReadError(f"the DOCX expands beyond {DOCX_MAX_EXPANDED / 2**20:.0f} MB")
+    tags = 0
+    for part in parts:
+        with package.open(part) as f:
+            chunk = f.read(_CHUNK)
+            if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                continue  # not XML (an image): python-docx keeps its bytes and builds no tree
+            while chunk:
+                tags += chunk.count(b"<")
+                if tags > DOCX_MAX_TAGS:
+                    raise ReadError(f"the DOCX holds more than {DOCX_MAX_TAGS:,} XML tags")
+                chunk = f.read(_CHUNK)
+
+
 def _docx(data: bytes) -> Document:
     import docx
     from docx.text.paragraph import Paragraph
 
     try:
+        _check_docx_size(zipfile.ZipFile(io.BytesIO(data)))
         document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds for damaged packages
+    except (ReadError, MemoryError):  # a MemoryError is the worker's budget: its handler names it
+        raise
+    except Exception as exc:  # zipfile and python-docx raise many kinds for damaged packages
         raise ReadError(f"the DOCX cannot be opened ({type(exc).__name__})") from None
     lines: list[str] = []
     grids: list[Grid] = []
     for child in document.element.body.iterchildren():
         if child.tag == f"{_W}p":
-            lines.append(Paragraph(child, document).text)
+            # Paragraph.text costs ~40 µs, worth it only where there is text: without any <w:t>
+            # (or the "-" of a <w:noBreakHyphen>) it gives nothing but tabs and breaks.
+            has_text = child.find(f".//{_W}t") is not None or child.find(f".//{_W}noBreakHyphen") is not None
+            lines.append(Paragraph(child, document).text if has_text else "")
         elif child.tag == f"{_W}tbl":
             # Cells as they stand in each <w:tr> (row.cells would repeat merged cells).
             rows = [
@@ -360,6 +470,74 @@ def _docx(data: bytes) -> Document:
     return Document(text="\n".join(lines), format="docx", grids=grids)
 
 
+# ---------------------------------------------------------------- readable text
+
+# A file is read as text when nearly all its characters are what reports are written with: the
+# 3,755 frequent hanzi of GB2312 (level 1) and the 5,401 of Big5, latin letters, digits,
+# punctuation and spaces; real reports have at most one character in ten of anything else
+# (pinyin tone marks, rare hanzi, mojibake). Bytes that are not text decode, whatever the codec,
+# to rarer hanzi, other scripts, replacement and control characters: about half of random bytes
+# read as GBK, Big5, Latin-1 or Shift-JIS are none of these. Counted on samples, so the test
+# costs the same on any size of file, and a file is text when one of them is.
+MAX_ODD_SHARE = 0.3
+MIN_LETTERS = 10
+_SAMPLE_CHARS = 1000
+_SAMPLE_CELLS = 300
+NO_READABLE_TEXT = "no readable text (the file decodes to almost no Chinese or Latin letters)"
+
+
+def _frequent_hanzi() -> str:
+    def pair(lead: int, trail: int, codec: str) -> str:
+        try:
+            return bytes((lead, trail)).decode(codec)
+        except UnicodeDecodeError:
+            return ""
+
+    gb2312 = (pair(lead, trail, "gb2312") for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF))
+    big5 = (
+        pair(lead, trail, "big5") for lead in range(0xA4, 0xC7) for trail in (*range(0x40, 0x7F), *range(0xA1, 0xFF))
+    )
+    return "".join(sorted({c for c in (*gb2312, *big5) if "\u4e00" <= c <= "\u9fff"}))
+
+
+@lru_cache(maxsize=1)
+def _readable_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(runs of letters, runs of what text is written with)."""
+    letters = "A-Za-z" + _frequent_hanzi()
+    # Spaces, ASCII digits and punctuation, general and CJK punctuation, full-width ASCII and signs.
+    other = r"\t\n\r\x0b\x0c !-@\[-`{-~\u00a0\u2000-\u206f\u3000-\u303f\uff01-\uff65\uffe0-\uffe6"
+    return re.compile(f"[{letters}]+"), re.compile(f"[{letters}{other}]+")
+
+
+def _samples(document: Document) -> Iterator[str]:
+    """The head, middle and tail of the text (what there is beyond the head), the first cells;
+    each made only when the ones before were not text."""
+    text, size = document.text, _SAMPLE_CHARS
+    middle = max(len(text) // 2, size)
+    yield text[:size]
+    yield text[middle : middle + size]
+    yield text[max(len(text) - size, middle + size) :]
+    cells = (cell for grid in document.grids for row in grid for cell in row)
+    yield "\n".join(islice(cells, _SAMPLE_CELLS))
+
+
+def is_readable(document: Document) -> bool:
+    return any(map(_is_text, _samples(document)))
+
+
+def _is_text(sample: str) -> bool:
+    """At most MAX_ODD_SHARE of the sample odd, and MIN_LETTERS letters in it."""
+    letter_runs, text_runs = _readable_patterns()
+    if len(text_runs.sub("", sample)) > MAX_ODD_SHARE * len(sample):
+        return False
+    letters = 0
+    for run in letter_runs.finditer(sample):
+        letters += len(run[0])
+        if letters >= MIN_LETTERS:
+            return True
+    return False
+
+
 _READERS = {
     "txt": lambda d: _plain_text(d, "txt"),
     "md": lambda d: _plain_text(d, "md"),
@@ -372,4 +550,7 @@ _READERS = {
 def read_document(data: bytes, file_name: str) -> Document:
     if not data.strip():
         raise ReadError("the file is empty")
-    return _READERS[detect_format(data, file_name)](data)
+    document = _READERS[detect_format(data, file_name)](data)
+    if not is_readable(document):
+        raise ReadError(NO_READABLE_TEXT)
+    return document

@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# No count in a report has this many digits, nor has a run of glued cells: the widest, Table 4
+# glued whole, is 15 cells of at most 9 digits. A longer run is no number (int() even refuses
+# runs over 4,300 digits).
+MAX_DIGITS = 200
+
 # What reports write for "not filled"; kept apart from a real 0.
 NULL_MARKERS = frozenset({"", "/", "\\", "—", "——", "–", "-", "--", "−", "无"})
 
@@ -35,6 +40,8 @@ def parse_number(raw: str) -> int | float | None:
     if m is None:
         return None
     digits = m["num"].replace(",", "")
+    if len(digits) > MAX_DIGITS:  # "1 1 1 …" of a cell, its spaces gone
+        return None
     negative = m["sign"] in ("-", "−")
     if m["frac"]:
         value: int | float = float(digits + m["frac"])
