@@ -5,16 +5,19 @@ read, and each of those is quarantined with why. Nothing in the folder stops a r
 import hashlib
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import dagster as dg
 import pytest
 from hypothesis import given, strategies as st
 
+from orchestration.parsing.reading import DOCX_MAX_EXPANDED
 from orchestration.warehouse import duck, names, raw_store
 from tests.conftest import SEEDS
 from tests.test_pipeline import materialization_metadata, query, run_pipeline, storage_in
@@ -139,6 +142,10 @@ def pipeline_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     landing = _hostile_landing(base, (SEEDS / "002_145dcace6dc924f1.txt").read_bytes())
     shutil.copy(SEEDS / "004_000d74875e455ad1.txt", landing / "sub" / "004.txt")
+    # A DOCX bomb (a small file whose part expands past the limit) and random bytes named .txt.
+    with zipfile.ZipFile(landing / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("word/document.xml", b"<" * (DOCX_MAX_EXPANDED + 1))
+    (landing / "noise.txt").write_bytes(random.Random(1).randbytes(20_000))
     storage = storage_in(base)
     with dg.instance_for_test() as instance:
         yield run_pipeline(storage, instance), storage
@@ -161,8 +168,13 @@ def test_the_pipeline_runs_through_a_hostile_landing_folder(pipeline_run):
         ("004.txt", "annual_report"),
         ("\\xff\\xfe\\xb1\\xa8.html", "annual_report"),
         ("back\\\\slash\\u000a.txt", "other"),
+        ("bomb.docx", "the DOCX expands beyond 100 MB"),
+        ("noise.txt", "the text encoding could not be recognised (binary or corrupt file)"),
     ]
-    assert query(wh, "select stage, count(*) from ingest.quarantined_files group by stage") == [("landing", 5)]
+    assert query(wh, "select stage, count(*) from ingest.quarantined_files group by all order by all") == [
+        ("landing", 5),
+        ("parse", 2),
+    ]
     registered = materialization_metadata(result, "raw_report_files")
     assert (registered["quarantined_entries"].value, registered["unreadable_entries"].value) == (5, 0)
     assert [e["entry"].rsplit("/", 1)[1] for e in registered["not_registered"].value] == [
