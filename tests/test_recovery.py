@@ -386,3 +386,57 @@ def test_the_published_copy_holds_the_marts_and_code_lists_and_no_host_path(kill
     for schema, name in relations:
         values = [value for row in query(published, f"select * from {schema}.{name}") for value in row]
         assert not [value for value in values if work_dir in str(value)], f"{schema}.{name} holds a host path"
+
+
+# ---------------------------------------------------------------- kill -9 while registering or parsing
+
+# Enough generated reports that registering and parsing each hold the pool slot for seconds.
+CORPUS_FILES = 600
+
+
+@pytest.mark.parametrize("step", ["raw_report_files", "parsed_report_tables"])
+def test_a_run_killed_while_it_registers_or_parses_is_completed_by_a_plain_rerun(tmp_path, step):
+    """The stages before dbt: a kill leaves raw-store copies without their rows, or a batch parsed
+    and not loaded. The rerun registers and parses what is missing, each file once, and serves
+    every report."""
+    from benchmarks import corpus
+
+    corpus.generate(tmp_path / "corpus", CORPUS_FILES, seed=7)
+    shutil.copytree(tmp_path / "corpus" / "landing", tmp_path / "landing")
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / ".dagster" / "dagster.yaml", home)
+    first = _make_run(tmp_path, home)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        try:
+            run = _wait_for(lambda: next(iter(instance.get_runs(limit=1)), None), "the first run started", first)
+            _wait_for(lambda: step in _holding(instance, run.run_id), f"the step {step}", first)
+        finally:
+            first.send_signal(signal.SIGKILL)
+            first.communicate()
+        stepped = {e.step_key for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_START)}
+        rerun = _make_run(tmp_path, home)
+        try:
+            _out, err = rerun.communicate(timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            rerun.kill()
+            pytest.fail(f"the rerun hung:\n{rerun.communicate()[1][-3000:]}")
+        assert rerun.returncode == 0, err[-3000:]
+        assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
+    assert "govreports_dbt_assets" not in stepped  # killed before dbt, in the step asked for
+    storage = storage_in(tmp_path)
+    warehouse, published = storage["warehouse_path"], storage["published_path"]
+    landed = {p.read_bytes() for p in (tmp_path / "landing").rglob("*") if p.is_file()}
+    # Every distinct file registered once, then parsed or quarantined once; every report served.
+    assert query(warehouse, "select count(*), count(distinct sha256) from ingest.report_files") == [
+        (len(landed), len(landed))
+    ]
+    assert query(
+        warehouse,
+        "select count(*) from ingest.report_files f where (select count(*) from parsed.reports p "
+        "where p.sha256 = f.sha256) + (select count(*) from ingest.quarantined_files q where q.sha256 = f.sha256) <> 1",
+    ) == [(0,)]
+    assert query(published, "select count(*) from marts.dim_report") == query(
+        warehouse, "select count(*) from parsed.reports"
+    )
+    assert marts_snapshot(Path(published)) == marts_snapshot(Path(warehouse))

@@ -32,6 +32,8 @@ def publish_copy(warehouse: Path, served: Path, build_fingerprint: str | None = 
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
     with duck.connect(warehouse) as con:
+        # Rows may land in any order (a reader's query orders them): the copy writes in parallel.
+        con.execute("set preserve_insertion_order = false")
         con.execute(f"attach {_literal(building)} as pub")
         relations = con.execute(
             "select table_schema, table_name from information_schema.tables "
