@@ -277,6 +277,19 @@ def _wait_for(condition, what: str, process: subprocess.Popen | None = None, tim
     return found
 
 
+def _dagster_home(base: Path) -> Path:
+    """A Dagster instance of its own, with the project's settings (the `duckdb` pool)."""
+    home = base / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / ".dagster" / "dagster.yaml", home)
+    return home
+
+
+def _started(instance, process: subprocess.Popen):
+    """The run `process` (a `make run`) created in the instance, once it exists."""
+    return _wait_for(lambda: next(iter(instance.get_runs(limit=1)), None), "the first run started", process)
+
+
 def _holding(instance, run_id: str) -> list[str]:
     """The steps of the run holding a `duckdb` pool slot: a cheap query, where polling the run's
     event log would slow the run down."""
@@ -291,13 +304,11 @@ def killed(tmp_path_factory):
     while a check on the marts holds the pool slot; meanwhile a second `make run`; then a plain rerun."""
     base = tmp_path_factory.mktemp("killed")
     shutil.copytree(SEEDS, base / "landing")
-    home = base / "dagster_home"
-    home.mkdir()
-    shutil.copy(ROOT / ".dagster" / "dagster.yaml", home)
+    home = _dagster_home(base)
     first = _make_run(base, home)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         try:
-            run = _wait_for(lambda: next(iter(instance.get_runs(limit=1)), None), "the first run started", first)
+            run = _started(instance, first)
             _wait_for(lambda: _holding(instance, run.run_id), "the first run claimed the pool slot", first)
             second = _make_run(base, home)
             second_out, second_err = second.communicate(timeout=RUN_TIMEOUT)
@@ -403,13 +414,11 @@ def test_a_run_killed_while_it_registers_or_parses_is_completed_by_a_plain_rerun
 
     corpus.generate(tmp_path / "corpus", CORPUS_FILES, seed=7)
     shutil.copytree(tmp_path / "corpus" / "landing", tmp_path / "landing")
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(ROOT / ".dagster" / "dagster.yaml", home)
+    home = _dagster_home(tmp_path)
     first = _make_run(tmp_path, home)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         try:
-            run = _wait_for(lambda: next(iter(instance.get_runs(limit=1)), None), "the first run started", first)
+            run = _started(instance, first)
             _wait_for(lambda: step in _holding(instance, run.run_id), f"the step {step}", first)
         finally:
             first.send_signal(signal.SIGKILL)
