@@ -8,6 +8,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.defs.automation import dead_run_sensor, landing_sensor, nightly_schedule, pipeline_job
 from orchestration.defs.dbt_assets import govreports_dbt_assets
+from orchestration.defs.identity_assets import agency_identities
 from orchestration.defs.ingest_assets import parsed_report_tables, raw_report_files
 from orchestration.defs.project import dbt_project
 from orchestration.defs.publish_assets import published_warehouse
@@ -15,7 +16,7 @@ from orchestration.defs.quality_checks import quality_checks
 from orchestration.defs.resources import RunStorage
 
 defs = dg.Definitions(
-    assets=[raw_report_files, parsed_report_tables, govreports_dbt_assets, published_warehouse],
+    assets=[raw_report_files, parsed_report_tables, agency_identities, govreports_dbt_assets, published_warehouse],
     asset_checks=quality_checks,
     jobs=[pipeline_job],
     schedules=[nightly_schedule],

@@ -33,6 +33,16 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: str, instance: dg.Da
             lines.append(f"  {doc_type:<16} layout {layout:<9} {n:>6} report(s), {templates} template(s)")
         quarantined = duck.row_count(con, "ingest.quarantined_files")
         lines.append(f"  quarantined files: {quarantined}")
+        lines.append("Agencies by level (identity.agencies; to settle by hand: identity.agency_review):")
+        for level, n, reporting in con.execute(
+            "select level, count(*), count(*) filter (where agency_id in "
+            "(select agency_id from identity.report_agencies)) from identity.agencies group by all order by all"
+        ).fetchall():
+            lines.append(f"  {level:<16} {n:>6} agencies, {reporting} with reports")
+        for kind, n in con.execute(
+            "select kind, count(*) from identity.agency_review group by all order by all"
+        ).fetchall():
+            lines.append(f"  review: {kind:<16} {n:>6}")
         lines.append("Rows per mart:")
         for (table,) in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' order by 1"

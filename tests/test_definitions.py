@@ -31,10 +31,14 @@ def test_the_graph_is_one_lineage_from_raw_files_to_the_published_copy():
     assert key("raw_report_files") in graph.get(key("parsed_reports")).parent_keys
     # dbt sources resolve to the Python assets, so staging models hang below them
     assert key("parsed_table3_cells") in graph.get(key(["staging", "stg_parsed__table3_cells"])).parent_keys
+    # the identity asset resolves the parsed reports, and dbt reads its tables
+    assert key("parsed_reports") in graph.get(key("report_agencies")).parent_keys
+    assert key("report_agencies") in graph.get(key(["staging", "stg_identity__report_agencies"])).parent_keys
     marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
     assert {
         "dim_report",
         "dim_agency",
+        "agency_identity_review",
         "fct_application_outcomes",
         "fct_review_litigation",
         "fct_proactive_disclosure",

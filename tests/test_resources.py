@@ -1,9 +1,13 @@
 """The storage resource reads its paths from the environment when it is built, not at import."""
 
 import os
+import subprocess
+import sys
+
+import pytest
 
 from orchestration.defs import resources
-from orchestration.defs.dbt_assets import environment
+from orchestration.defs.dbt_assets import environment, read_events
 
 VARIABLES = {
     "landing_dir": "GOVREPORTS_LANDING",
@@ -57,3 +61,22 @@ def test_the_dbt_step_sets_the_warehouse_variable_only_while_it_starts_dbt(monke
         assert os.environ["GOVREPORTS_RAW"] == "/changed"
     assert "GOVREPORTS_WAREHOUSE" not in os.environ
     assert os.environ["GOVREPORTS_RAW"] == "/kept"
+
+
+class _FailingInvocation:
+    """A dbt invocation whose events fail to be read while dbt is still writing them."""
+
+    def __init__(self, process):
+        self.process = process
+
+    def stream(self):
+        yield "first event"
+        raise KeyError("test.govreports.a_test_the_manifest_does_not_know")
+
+
+def test_a_failure_while_reading_dbt_events_stops_dbt():
+    # Stands for a dbt process that would go on writing (and block on its full pipe).
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], stdout=subprocess.PIPE)
+    with pytest.raises(KeyError):
+        read_events(_FailingInvocation(process))
+    assert process.poll() is not None  # stopped, not left holding the warehouse

@@ -1,21 +1,28 @@
-{% macro reports_to_rebuild(reports) -%}
+{% macro reports_to_rebuild(reports, by_agency=true) -%}
 {#- The report ids an incremental model rebuilds: the reports parsed since it was last built
-    (its newest parsed_at), and every other report of their agencies, whose is_latest flag and
-    cross-year rules a new report can change. -#}
+    (its newest parsed_at). By agency (the relation then needs agency_id and
+    agency_assigned_at, as int_reports_latest has), also the reports given another agency since
+    then, and every other report of their agencies, whose is_latest flag and cross-year rules a
+    new or re-assigned report can change; not by agency (a model whose rows depend on the
+    report's own cells alone), only the reports parsed since. -#}
 (
     with new_reports as (
 
-        select report_id, agency_id
+        -- by agency, a report given another agency (agency_assigned_at) counts as new too
+        select report_id{% if by_agency %}, agency_id{% endif %}
         from {{ reports }}
-        where parsed_at > (select coalesce(max(parsed_at), '-infinity'::timestamp) from {{ this }})
+        where {{ "greatest(parsed_at, agency_assigned_at)" if by_agency else "parsed_at" }}
+            > (select coalesce(max(parsed_at), '-infinity'::timestamp) from {{ this }})
 
     )
 
     select report_id from new_reports
+    {% if by_agency -%}
 
     union
 
     select report_id from {{ reports }} where agency_id in (select agency_id from new_reports)
+    {%- endif %}
 )
 {%- endmacro %}
 

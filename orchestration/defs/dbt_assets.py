@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import subprocess
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +39,28 @@ def environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+_DBT_STOP_SECONDS = 10
+
+
+def read_events(invocation) -> list:
+    """Every event of a dbt invocation. dagster-dbt stops the dbt process on an interrupt only: on
+    any other failure while its events are read (a manifest older than the project, say) dbt
+    would live on, blocked on its full stdout pipe and holding the warehouse, and the next run
+    would wait for it for good. So it is stopped here, then the failure raised."""
+    try:
+        return list(invocation.stream())
+    except BaseException:
+        process = invocation.process
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=_DBT_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        raise
 
 
 class GovreportsTranslator(DagsterDbtTranslator):
@@ -234,7 +257,7 @@ def govreports_dbt_assets(
     # only (dagster-dbt copies os.environ when it starts it), not left behind for the next resource.
     with environment({settings.WAREHOUSE_ENV: storage.warehouse_path}):
         invocation = dbt.cli(args, context=context, raise_on_error=False)
-    events = list(invocation.stream())
+    events = read_events(invocation)
     yield from _with_row_counts(events, storage.warehouse_path)
     # Fail after reporting what did build, so the publish step downstream does not run.
     if not invocation.is_successful():

@@ -36,6 +36,7 @@ class _Divisions:
             lengths.setdefault(n[-1], set()).add(len(n))
         self.lengths_ending = {end: sorted(ls, reverse=True) for end, ls in lengths.items()}
         self.ends = re.compile("[" + "".join(sorted(lengths)) + "]")
+        self.prefix_lengths = sorted({len(n) for n in self.codes_of}, reverse=True)
 
     def names_in(self, text: str) -> list[str]:
         """Names in reading order; at each end the longest name wins (内蒙古自治区, not 自治区)."""
@@ -115,3 +116,94 @@ def find_region(texts: list[str]) -> Region | None:
     if not all(_compatible(best, c) for c in resolved):
         return None
     return _region(best)
+
+
+# ---------------------------------------------------------------- divisions of an organ's name
+
+LEVELS = ("province", "city", "county")
+
+
+def leading_places(text: str) -> tuple[list[str], int]:
+    """The division names `text` opens with, one after another ('鞍山市铁西区…': 鞍山市, 铁西区),
+    the longest at each step, and where they end."""
+    divisions = _divisions()
+    names: list[str] = []
+    pos = 0
+    while True:
+        name = next(
+            (
+                text[pos : pos + length]
+                for length in divisions.prefix_lengths
+                if text[pos : pos + length] in divisions.codes_of
+            ),
+            None,
+        )
+        if name is None:
+            return names, pos
+        names.append(name)
+        pos += len(name)
+
+
+def place_code(names: list[str], context: str | None = None) -> tuple[str | None, bool]:
+    """The division `names` (outermost first) designate together, and whether `context` (a code
+    from elsewhere in the report) was needed to tell which of several places of that name:
+    (None, False) when they name none or stay ambiguous (铁西区 is in three cities)."""
+    divisions = _divisions()
+    fitting = [""]  # the codes consistent with every name so far
+    for name in names:
+        fitting = [c for c in divisions.codes_of[name] if any(not f or _compatible(c, f) for f in fitting)]
+        if not fitting:
+            return None, False
+    deepest = max(map(_level, fitting))
+    fitting = [c for c in fitting if _level(c) == deepest]
+    if len(fitting) == 1:
+        return fitting[0], False
+    if context:
+        fitting = [c for c in fitting if _compatible(c, context)]
+        if len(fitting) == 1:
+            return fitting[0], True
+    return None, False
+
+
+def division_level(code: str) -> str:
+    """province, city or county, by the code (a municipality is a province)."""
+    return LEVELS[_level(code)]
+
+
+def division_name(code: str) -> str | None:
+    return _divisions().name_of.get(code)
+
+
+def is_division(code: str) -> bool:
+    return code in _divisions().name_of
+
+
+def government_above(code: str) -> str | None:
+    """The division whose government a division's government answers to: a county's city (a
+    municipality's district: the municipality; a county the province governs directly: the
+    province), a city's province, none above a province."""
+    level = _level(code)
+    if level == 0:
+        return None
+    names = _divisions().name_of
+    city = code[:4] + "00"
+    if level == 2 and names.get(city) not in (None, *_NOT_PLACES):
+        return city
+    return code[:2] + "0000"
+
+
+def region_of(code: str) -> Region:
+    return _region(code)
+
+
+def compatible(a: str, b: str) -> bool:
+    return _compatible(a, b)
+
+
+def names_in(text: str) -> list[str]:
+    return _divisions().names_in(text)
+
+
+def levels_named(name: str) -> set[str]:
+    """The levels of every division of that name (铁西区: county, in all three of its cities)."""
+    return {division_level(c) for c in _divisions().codes_of.get(name, ())}

@@ -17,16 +17,20 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.identity import Mapping
 from orchestration.warehouse import tables
 
 
 def code_checksum(manifest_path: Path) -> str:
+    """Of the dbt code and the identity mapping: a new mapping may give old reports other agencies,
+    which the incremental models, built per report, would not see."""
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     parts = sorted(
         f"{uid}:{node.get('checksum', {}).get('checksum', '')}"
         for section in ("nodes", "macros", "sources")
         for uid, node in manifest.get(section, {}).items()
     )
+    parts.append(f"identity mapping:{Mapping.load().version}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -46,6 +46,8 @@ class Table:
 SCHEMAS = {
     "ingest": "What arrived. Written by the Python ingest assets.",
     "parsed": "What the parser read from each file. Written by the Python parse assets.",
+    "identity": "Which organ published each report: agencies resolved from every clue a report carries "
+    "(orchestration/identity). Written by the Python identity asset.",
 }
 
 
@@ -218,6 +220,102 @@ REPORT_CHECKS = Table(
     from_parser=True,
 )
 
+_MAPPING_VERSION = Column(
+    "mapping_version",
+    "varchar",
+    "The identity mapping (resolver, name rules, zones, overrides) the row was resolved with.",
+    not_null=True,
+)
+
+REPORT_AGENCIES = Table(
+    "identity",
+    "report_agencies",
+    "One row per parsed report with an agency name: the organ it was resolved to and from which clues.",
+    (
+        Column("sha256", "varchar", "The report (parsed.reports.sha256).", primary_key=True),
+        Column("agency_id", "varchar", "md5 of agency_key.", not_null=True),
+        Column("agency_key", "varchar", "place|unit|organ: the organ's identity, readable.", not_null=True),
+        Column("printed_name", "varchar", "The agency name the parser read.", not_null=True),
+        Column(
+            "place_basis",
+            "varchar",
+            "Where the place came from: name | name_and_report_region (the region told which of "
+            "several places of that name) | report_region | zone_list | national | override | unplaced.",
+            not_null=True,
+        ),
+        _MAPPING_VERSION,
+        Column("assigned_at", "timestamp", "UTC, when the report got this agency.", not_null=True),
+    ),
+    asset_key="report_agencies",
+    written_at="assigned_at",
+)
+
+AGENCIES = Table(
+    "identity",
+    "agencies",
+    "One row per organ a report was resolved to, and per government above one (its parent), whether "
+    "or not it reported.",
+    (
+        Column("agency_id", "varchar", "md5 of agency_key.", primary_key=True),
+        Column("agency_key", "varchar", "place|unit|organ.", not_null=True),
+        Column("canonical_name", "varchar", "The name the key spells: place, unit and organ.", not_null=True),
+        Column(
+            "level",
+            "varchar",
+            "province | city | county | township_street | functional_zone | department | other.",
+            not_null=True,
+        ),
+        Column("level_basis", "varchar", "How the level was decided.", not_null=True),
+        Column("level_confidence", "varchar", "high | medium | low.", not_null=True),
+        Column(
+            "government_level",
+            "varchar",
+            "For a department: the level of the government it belongs to (national for the central "
+            "government's organs); for a government, its own level.",
+        ),
+        Column("place_code", "varchar", "Division code (GB/T 2260) of its place; null when unplaced or national."),
+        Column("province", "varchar"),
+        Column("city", "varchar"),
+        Column("county", "varchar"),
+        Column("unit", "varchar", "The township, street or functional zone it is or belongs to."),
+        Column("organ", "varchar", "The department's own name; null for a government itself."),
+        Column("parent_agency_id", "varchar", "The government it belongs to (null for a province or national)."),
+        Column("identity_basis", "varchar", "rules | override.", not_null=True),
+        Column("override_note", "varchar", "The override's note when one applied."),
+        _MAPPING_VERSION,
+    ),
+    asset_key="agencies",
+)
+
+AGENCY_REVIEW = Table(
+    "identity",
+    "agency_review",
+    "Identities a person should settle with an override: likely duplicates (two ids, one organ?) and "
+    "likely merges (one id, reports that disagree on place), and reports whose organ could not be placed.",
+    (
+        Column("kind", "varchar", "likely_duplicate | likely_merge | unplaced.", not_null=True),
+        Column("agency_id", "varchar", not_null=True),
+        Column("other_agency_id", "varchar", "The other agency of a likely duplicate."),
+        Column("similarity", "double", "Of the two names (0-1), for a likely duplicate."),
+        Column("detail", "varchar", "Why, in a sentence.", not_null=True),
+        _MAPPING_VERSION,
+    ),
+    asset_key="agency_review",
+)
+
+IDENTITY_STATE = Table(
+    "identity",
+    "resolved_state",
+    "What the identity tables were last resolved from (orchestration/warehouse/identity_store.py): a run "
+    "with no new report and the same mapping resolves nothing.",
+    (
+        Column("mapping_version", "varchar", not_null=True),
+        Column("reports", "bigint", "Rows of parsed.reports then.", not_null=True),
+        Column("latest_parse", "timestamp", "Their latest parsed_at."),
+        Column("resolved_at", "timestamp", not_null=True),
+    ),
+)
+
 DBT_BUILD_STATE = Table(
     "ingest",
     "dbt_build_state",
@@ -239,8 +337,13 @@ TABLES: tuple[Table, ...] = (
     TABLE4_CELLS,
     NARRATIVE_METRICS,
     REPORT_CHECKS,
+    REPORT_AGENCIES,
+    AGENCIES,
+    AGENCY_REVIEW,
+    IDENTITY_STATE,
     DBT_BUILD_STATE,
 )
+IDENTITY = (REPORT_AGENCIES, AGENCIES, AGENCY_REVIEW)
 SOURCES = tuple(t for t in TABLES if t.asset_key)  # what a dbt build reads
 FROM_PARSER = tuple(t for t in TABLES if t.from_parser)
 

@@ -6,7 +6,8 @@ returning (one writer per file).
 
 Agencies and reports (report ids are short fake sha256s):
 - A 同江市繁荣街道 (黑龙江省 佳木斯市 同江市): annual reports 2021, 2022 (2021 layout, consistent,
-  continuity 2021 -> 2022 holds), 2023 published twice: a2023v1 (2024-01-20, broken balance) is
+  continuity 2021 -> 2022 holds; the 2022 report prints the name as 同江市繁荣街道办事处, and is
+  the same agency), 2023 published twice: a2023v1 (2024-01-20, broken balance) is
   superseded by a2023v2 (2024-02-01), whose carried_over breaks continuity with 2022 in the
   natural_person and total columns. Also a 2023 work summary with narrative numbers.
 - B 宣州区经济和信息化局 (安徽省 宣城市 宣州区): 2020 in the 2019 layout (single other_handling row,
@@ -32,7 +33,7 @@ import duckdb
 from orchestration.parsing.checks import evaluate_checks, rows_read, table3_outcome_layout
 from orchestration.parsing.codes import TABLE3_APPLICANT_COLUMNS
 from orchestration.parsing.model import TableCell
-from orchestration.warehouse import tables
+from orchestration.warehouse import identity_store, tables
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT_DIR = REPO / "dbt_project"
@@ -76,6 +77,8 @@ SHA = {
 }
 AGENCY = {
     "A": "同江市繁荣街道",
+    # The same street's office, as its 2022 report prints its name: one agency with A.
+    "A2": "同江市繁荣街道办事处",
     "B": "宣州区经济和信息化局",
     "C": "新陶街道",
     "D": "佳木斯市人民政府",
@@ -136,7 +139,7 @@ D_REGION = ("黑龙江省", "佳木斯市", None, "230800")
 # key: (agency, doc_type, layout, is_template, region, report_year, publish_date, arrived_at)
 REPORTS = {
     "a2021": ("A", "annual_report", "2021", False, A_REGION, 2021, "2022-01-25", "2024-03-01 08:00:00"),
-    "a2022": ("A", "annual_report", "2021", False, A_REGION, 2022, "2023-01-30", "2024-03-01 08:00:01"),
+    "a2022": ("A2", "annual_report", "2021", False, A_REGION, 2022, "2023-01-30", "2024-03-01 08:00:01"),
     "a2023v1": ("A", "annual_report", "2021", False, A_REGION, 2023, "2024-01-20", "2024-03-01 08:00:02"),
     "a2023v2": ("A", "annual_report", "2021", False, A_REGION, 2023, "2024-02-01", "2024-02-15 08:00:00"),
     "a2023summary": ("A", "work_summary", None, False, A_REGION, 2023, "2024-01-10", "2024-03-01 08:00:03"),
@@ -368,6 +371,8 @@ def load_reports(con: duckdb.DuckDBPyConnection, keys: Iterable[str], parsed_at:
     rows = [(SHA[key], name, value, unit, evidence) for key, name, value, unit, evidence in NARRATIVE if key in keys]
     if rows:
         con.executemany("insert into parsed.narrative_metrics values (?, ?, ?, ?, ?)", rows)
+    # The identity step follows every parse (orchestration/defs/identity_assets.py).
+    identity_store.resolve_into(con)
 
 
 def dbt_build(warehouse: Path, folder: Path, *args: str) -> Path:

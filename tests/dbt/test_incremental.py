@@ -24,6 +24,8 @@ MODELS = [
     "marts.report_quality",
     "marts.dim_report",
     "marts.agency_year_metrics",
+    "marts.dim_agency",
+    "marts.agency_identity_review",
 ]
 
 

@@ -340,14 +340,32 @@ def test_dim_report_versions_and_quality_status(built):
     }
 
 
-def test_dim_agency_levels(built):
+def test_dim_agency_levels_places_and_parents(built):
     warehouse, _ = built
-    rows = query(warehouse, "select agency_name, level, province, city, county, region_code from marts.dim_agency")
-    assert {r["agency_name"]: r["level"] for r in rows} == {
-        "同江市繁荣街道": "township_street",
-        "宣州区经济和信息化局": "department",
-        "新陶街道": "township_street",
-        "佳木斯市人民政府": "city",
+    rows = query(
+        warehouse,
+        """
+        select agency_name, level, government_level, region_code, parent_agency_name, has_reports, report_count
+        from marts.dim_agency
+        """,
+    )
+    got = {r["agency_name"]: tuple(r.values())[1:] for r in rows}
+    assert got == {
+        # 同江市繁荣街道 and its 2022 report's 同江市繁荣街道办事处: one agency, the newest name shown
+        "同江市繁荣街道": ("township_street", "township_street", "230881", "同江市人民政府", True, 5),
+        "宣州区经济和信息化局": ("department", "county", "341802", "宣州区人民政府", True, 2),
+        # 新陶街道 names no place: the report's region (鞍山市铁西区) places it
+        "新陶街道": ("township_street", "township_street", "210303", "铁西区人民政府", True, 1),
+        "佳木斯市人民政府": ("city", "city", "230800", "黑龙江省人民政府", True, 1),
+        # the governments above them, which published nothing here
+        "同江市人民政府": ("county", "county", "230881", "佳木斯市人民政府", False, 0),
+        "宣州区人民政府": ("county", "county", "341802", "宣城市人民政府", False, 0),
+        "宣城市人民政府": ("city", "city", "341800", "安徽省人民政府", False, 0),
+        "安徽省人民政府": ("province", "province", "340000", None, False, 0),
+        "铁西区人民政府": ("county", "county", "210303", "鞍山市人民政府", False, 0),
+        "鞍山市人民政府": ("city", "city", "210300", "辽宁省人民政府", False, 0),
+        "辽宁省人民政府": ("province", "province", "210000", None, False, 0),
+        "黑龙江省人民政府": ("province", "province", "230000", None, False, 0),
     }
 
 

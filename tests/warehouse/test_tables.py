@@ -9,7 +9,7 @@ from orchestration.warehouse import dbt_files, tables
 def _catalog(con):
     rows = con.execute(
         "select table_schema || '.' || table_name, column_name, lower(data_type) from information_schema.columns "
-        "where table_schema in ('ingest', 'parsed') order by table_schema, table_name, ordinal_position"
+        f"where table_schema in {tuple(tables.SCHEMAS)} order by table_schema, table_name, ordinal_position"
     ).fetchall()
     catalog: dict[str, list[tuple[str, str]]] = {}
     for table, column, data_type in rows:
@@ -29,8 +29,10 @@ def test_schema_sql_creates_the_declared_tables_and_brings_old_ones_up_to_date()
         "where constraint_type = 'PRIMARY KEY' order by 1"
     ).fetchall()
     assert keys == [
+        ("agencies", ["agency_id"]),
         ("landed_files", ["landing_path"]),
         ("quarantined_files", ["sha256"]),
+        ("report_agencies", ["sha256"]),
         ("report_files", ["sha256"]),
         ("reports", ["sha256"]),
     ]
@@ -50,5 +52,7 @@ def test_dbt_sources_are_the_tables_with_an_asset_and_their_columns():
         for t in s["tables"]
     }
     assert declared == {t.qualified: ([t.asset_key], catalog[t.qualified]) for t in tables.SOURCES}
-    # What dbt reads is what the build state watches: the parse step's tables and the registered files.
-    assert {t.qualified for t in tables.SOURCES} == {t.qualified for t in tables.FROM_PARSER} | {"ingest.report_files"}
+    # What dbt reads is what the build state watches: the parse step's tables, the identity tables
+    # and the registered files.
+    watched = {t.qualified for t in (*tables.FROM_PARSER, *tables.IDENTITY)} | {"ingest.report_files"}
+    assert {t.qualified for t in tables.SOURCES} == watched

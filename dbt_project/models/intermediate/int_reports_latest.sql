@@ -1,9 +1,21 @@
--- Every parsed report with its version rank among the reports an agency published for the same
--- year and document type: a real report beats a template, then the later publish date, then the
--- later arrival. Reports without agency or year cannot be compared and stand alone (latest).
+-- Every parsed report with the organ it was resolved to (identity.report_agencies) and its version
+-- rank among the reports that agency published for the same year and document type: a real report
+-- beats a template, then the later publish date, then the later arrival. Reports without agency or
+-- year cannot be compared and stand alone (latest).
 with reports as (
 
     select * from {{ ref('stg_parsed__reports') }}
+
+),
+
+report_agencies as (
+
+    select
+        report_id,
+        agency_id,
+        agency_key,
+        assigned_at
+    from {{ ref('stg_identity__report_agencies') }}
 
 ),
 
@@ -20,18 +32,24 @@ versions as (
 
     select
         reports.*,
+        report_agencies.agency_id,
+        report_agencies.agency_key,
+        report_agencies.assigned_at as agency_assigned_at,
         files.arrived_at,
-        reports.agency_id is not null and reports.report_year is not null as is_comparable,
+        report_agencies.agency_id is not null and reports.report_year is not null as is_comparable,
         row_number() over agency_year_doc as version_rank,
         first_value(reports.report_id) over agency_year_doc as newest_report_id
 
     from reports
 
+    left join report_agencies
+        on reports.report_id = report_agencies.report_id
+
     left join files
         on reports.report_id = files.report_id
 
     window agency_year_doc as (
-        partition by reports.agency_id, reports.report_year, reports.doc_type
+        partition by report_agencies.agency_id, reports.report_year, reports.doc_type
         order by
             reports.is_template asc,
             reports.publish_date desc nulls last,
@@ -46,6 +64,7 @@ marked as (
     select
         report_id,
         agency_id,
+        agency_key,
         agency_name,
         report_year,
         doc_type,
@@ -61,6 +80,7 @@ marked as (
         arrived_at,
         parser_version,
         parsed_at,
+        agency_assigned_at,
         not is_comparable or version_rank = 1 as is_latest,
         case when is_comparable and version_rank > 1 then newest_report_id end as superseded_by_report_id
 

@@ -14,7 +14,7 @@ with reports as (
     from {{ ref('stg_parsed__reports') }}
     where table3_outcome_layout is not null
         {% if is_incremental() %}
-        and report_id in {{ reports_to_rebuild(ref('stg_parsed__reports')) }}
+        and report_id in {{ reports_to_rebuild(ref('stg_parsed__reports'), by_agency=false) }}
         {% endif %}
 
 ),

@@ -7,7 +7,7 @@ with grid as (
 
     select * from {{ ref('int_table3_cell_grid') }}
     {% if is_incremental() %}
-    where report_id in {{ reports_to_rebuild(ref('stg_parsed__reports')) }}
+    where report_id in {{ reports_to_rebuild(ref('stg_parsed__reports'), by_agency=false) }}
     {% endif %}
 
 ),

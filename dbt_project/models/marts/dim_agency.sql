@@ -1,5 +1,13 @@
--- One row per agency. Region attributes are the most recent non-null values any of its reports gave.
-with reports as (
+-- One row per organ of identity.agencies: the organs reports were resolved to and the governments
+-- above them, whether or not they reported. Who it is (level, place, parent) is the identity
+-- asset's (orchestration/identity); the name shown is the one printed on its newest report.
+with agencies as (
+
+    select * from {{ ref('stg_identity__agencies') }}
+
+),
+
+reports as (
 
     select * from {{ ref('int_reports_latest') }}
     where agency_id is not null
@@ -20,15 +28,11 @@ reports_newest_first as (
 
 ),
 
-agencies as (
+agency_reports as (
 
     select
         agency_id,
-        first(agency_name order by recency_rank) as agency_name,
-        first(province order by recency_rank) filter (where province is not null) as province,
-        first(city order by recency_rank) filter (where city is not null) as city,
-        first(county order by recency_rank) filter (where county is not null) as county,
-        first(region_code order by recency_rank) filter (where region_code is not null) as region_code,
+        first(agency_name order by recency_rank) filter (where agency_name is not null) as newest_printed_name,
         min(report_year) as first_report_year,
         max(report_year) as last_report_year,
         count(*) as report_count
@@ -39,49 +43,54 @@ agencies as (
 
 ),
 
--- the level of government follows from the name's suffix; a bare 市 name is a city, a
--- county-level city or a municipality depending on which region field it matches
-leveled as (
+named as (
 
     select
-        *,
-        case
-            when regexp_matches(agency_name, '(街道|街道办事处|镇|乡|苏木)(人民政府)?$') then 'township_street'
-            when regexp_matches(agency_name, '(省|自治区)(人民政府)?$') then 'province'
-            when regexp_matches(agency_name, '(市|自治州|地区|盟)(人民政府)?$')
-                then
-                    case
-                        when regexp_replace(agency_name, '人民政府$', '') = province then 'province'
-                        when regexp_replace(agency_name, '人民政府$', '') = county then 'county'
-                        when regexp_replace(agency_name, '人民政府$', '') = city then 'city'
-                        when regexp_matches(region_code, '^\d{2}0000') then 'province'
-                        when regexp_matches(region_code, '^\d{4}00') then 'city'
-                        when regexp_matches(region_code, '^\d{6}') then 'county'
-                        else 'city'
-                    end
-            when regexp_matches(agency_name, '(县|区|旗|特区|林区)(人民政府)?$') then 'county'
-            else 'department'
-        end as level
+        agencies.*,
+        coalesce(agency_reports.newest_printed_name, agencies.canonical_name) as agency_name,
+        agency_reports.first_report_year,
+        agency_reports.last_report_year,
+        coalesce(agency_reports.report_count, 0) as report_count
 
     from agencies
+
+    left join agency_reports
+        on agencies.agency_id = agency_reports.agency_id
 
 ),
 
 final as (
 
     select
-        cast(agency_id as varchar) as agency_id,
-        cast(agency_name as varchar) as agency_name,
-        cast(level as varchar) as level,
-        cast(province as varchar) as province,
-        cast(city as varchar) as city,
-        cast(county as varchar) as county,
-        cast(region_code as varchar) as region_code,
-        cast(first_report_year as integer) as first_report_year,
-        cast(last_report_year as integer) as last_report_year,
-        cast(report_count as bigint) as report_count
+        cast(named.agency_id as varchar) as agency_id,
+        cast(named.agency_key as varchar) as agency_key,
+        cast(named.agency_name as varchar) as agency_name,
+        cast(named.canonical_name as varchar) as canonical_name,
+        cast(named.level as varchar) as level,
+        cast(named.level_basis as varchar) as level_basis,
+        cast(named.level_confidence as varchar) as level_confidence,
+        cast(named.government_level as varchar) as government_level,
+        cast(named.region_code as varchar) as region_code,
+        cast(named.province as varchar) as province,
+        cast(named.city as varchar) as city,
+        cast(named.county as varchar) as county,
+        cast(named.unit as varchar) as unit,
+        cast(named.organ as varchar) as organ,
+        cast(named.parent_agency_id as varchar) as parent_agency_id,
+        cast(parents.agency_name as varchar) as parent_agency_name,
+        cast(named.identity_basis as varchar) as identity_basis,
+        cast(named.identity_basis = 'override' as boolean) as is_overridden,
+        cast(named.override_note as varchar) as override_note,
+        cast(named.mapping_version as varchar) as mapping_version,
+        cast(named.report_count > 0 as boolean) as has_reports,
+        cast(named.first_report_year as integer) as first_report_year,
+        cast(named.last_report_year as integer) as last_report_year,
+        cast(named.report_count as bigint) as report_count
 
-    from leveled
+    from named
+
+    left join named as parents
+        on named.parent_agency_id = parents.agency_id
 
 )
 

@@ -8,9 +8,8 @@ renamed as (
 
     select
         sha256 as report_id,
+        -- the printed name only: which organ it is comes from identity.report_agencies
         nullif(trim(agency), '') as agency_name,
-        -- an agency is known by its name; the same organ keeps its name across years
-        case when nullif(trim(agency), '') is not null then md5(trim(agency)) end as agency_id,
         file_name,
         parser_version,
         parsed_at,
