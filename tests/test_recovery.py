@@ -389,6 +389,9 @@ def test_the_published_copy_holds_the_marts_and_code_lists_and_no_host_path(kill
     relations = query(published, "select table_schema, table_name from information_schema.tables order by all")
     assert {schema for schema, _ in relations} == {"marts", "seeds", "meta"}
     assert {name for schema, name in relations if schema == "seeds"} == {
+        "agency_name_rules",
+        "agency_overrides",
+        "agency_zones",
         "table2_items",
         "table3_columns",
         "table3_rows",
