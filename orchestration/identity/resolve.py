@@ -157,12 +157,10 @@ _GENERIC_LEVEL = {"省": "province", "市": "city", "县": "county", "区": "cou
 
 def _place(parts: NameParts, region: str | None, mapping: Mapping) -> tuple[str, str]:
     """(place, basis) of a name."""
-    if parts.places:
-        code, from_context = regions.place_code(list(parts.places), region)
-        if code:
-            return code, "name_and_report_region" if from_context else "name"
-    elif parts.inner_places:  # 国家税务总局平潭县税务局, 中国人民银行宣城市中心支行: a branch of that place
-        code, from_context = regions.place_code(list(parts.inner_places), region)
+    # The places it opens with, else those inside it (国家税务总局平潭县税务局, 中国人民银行宣城市中心支行:
+    # a branch of that place); analyse() gives inner places only to a name that opens with none.
+    if named := parts.places or parts.inner_places:
+        code, from_context = regions.place_code(list(named), region)
         if code:
             return code, "name_and_report_region" if from_context else "name"
     if parts.national:

@@ -82,7 +82,7 @@ def _duplicates(keys: dict[str, Key]) -> list[ReviewItem]:
     return items
 
 
-def _merges(assignments: Iterable[Assignment], keys: dict[str, Key], regions_of: dict[str, str | None]) -> list:
+def _merges(assignments: Iterable[Assignment], regions_of: dict[str, str | None]) -> list[ReviewItem]:
     placed: dict[str, set[str]] = defaultdict(set)
     for a in assignments:
         if region := regions_of.get(a.report_id):
@@ -109,7 +109,7 @@ def review(resolution: Resolution, report_regions: dict[str, str | None]) -> lis
     """`report_regions`: report id → the region code the parser found for it."""
     keys = _reported(resolution)
     items = _duplicates(keys)
-    items += _merges(resolution.assignments, keys, report_regions)
+    items += _merges(resolution.assignments, report_regions)
     items += [
         ReviewItem("unplaced", agency_id, None, None, "no clue placed this organ: its reports stand alone")
         for agency_id, key in sorted(keys.items(), key=lambda kv: kv[1].text)

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from orchestration.identity import Mapping, ReportClues, resolve
 from orchestration.identity.review import review
-from orchestration.warehouse import tables
+from orchestration.warehouse import staging, tables
 from orchestration.warehouse.tables import AGENCIES, AGENCY_REVIEW, IDENTITY_STATE, REPORT_AGENCIES
 
 
@@ -37,8 +37,7 @@ def _state(con: duckdb.DuckDBPyConnection, mapping: Mapping) -> tuple:
 
 
 def _arrow(table: tables.Table, rows: list[tuple]) -> pa.Table:
-    names = [c.name for c in table.columns]
-    return pa.table({name: [r[i] for r in rows] for i, name in enumerate(names)})
+    return staging.arrow_rows(rows, staging.arrow_schema(table))
 
 
 def resolve_into(con: duckdb.DuckDBPyConnection, mapping: Mapping | None = None) -> Outcome:

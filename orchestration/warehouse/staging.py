@@ -92,9 +92,14 @@ _ARROW_TYPES = {
     "timestamp": pa.timestamp("us"),
     "date": pa.string(),
 }
-ROW_SCHEMAS: dict[str, pa.Schema] = {
-    t.qualified: pa.schema([(c.name, _ARROW_TYPES[c.type]) for c in t.columns]) for t in tables.FROM_PARSER
-}
+
+
+def arrow_schema(table: tables.Table) -> pa.Schema:
+    """The Arrow schema of a declared table's rows, as the loaders insert them."""
+    return pa.schema([(c.name, _ARROW_TYPES[c.type]) for c in table.columns])
+
+
+ROW_SCHEMAS: dict[str, pa.Schema] = {t.qualified: arrow_schema(t) for t in tables.FROM_PARSER}
 
 StagingRows = dict[str, pa.Table]  # staging table → rows to insert
 
@@ -175,10 +180,10 @@ def staging_rows(results: Iterable[ParseResult], parser_version: str, raw_paths:
             cells[c.table].append((sha, c.row, c.column, c.value, c.raw))
         rows["parsed.narrative_metrics"].extend((sha, m.name, m.value, m.unit, m.evidence) for m in r.metrics)
         rows["parsed.report_checks"].extend((sha, c.rule, c.scope, c.status, c.detail, c.lhs, c.rhs) for c in r.checks)
-    return {table: _arrow(table_rows, ROW_SCHEMAS[table]) for table, table_rows in rows.items()}
+    return {table: arrow_rows(table_rows, ROW_SCHEMAS[table]) for table, table_rows in rows.items()}
 
 
-def _arrow(rows: list[tuple], schema: pa.Schema) -> pa.Table:
+def arrow_rows(rows: list[tuple], schema: pa.Schema) -> pa.Table:
     if not rows:
         return schema.empty_table()
     columns = zip(*rows)
