@@ -14,9 +14,17 @@ from orchestration.defs.project import dbt_project
 from orchestration.defs.publish_assets import published_warehouse
 from orchestration.defs.quality_checks import quality_checks
 from orchestration.defs.resources import RunStorage
+from orchestration.defs.similarity_assets import report_matches
 
 defs = dg.Definitions(
-    assets=[raw_report_files, parsed_report_tables, agency_identities, govreports_dbt_assets, published_warehouse],
+    assets=[
+        raw_report_files,
+        parsed_report_tables,
+        agency_identities,
+        report_matches,
+        govreports_dbt_assets,
+        published_warehouse,
+    ],
     asset_checks=quality_checks,
     jobs=[pipeline_job],
     schedules=[nightly_schedule],

@@ -43,6 +43,21 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: str, instance: dg.Da
             "select kind, count(*) from identity.agency_review group by all order by all"
         ).fetchall():
             lines.append(f"  review: {kind:<16} {n:>6}")
+        lines.append("Findings per rule (marts.report_quality; a report fails a rule when any scope fails):")
+        for rule, passed, failed, unassessed in con.execute(
+            "with verdicts as (select rule, report_id, case when bool_or(status = 'fail') then 'fail' "
+            "when bool_or(status = 'pass') then 'pass' else 'not_assessable' end as verdict "
+            "from marts.report_quality group by all) "
+            "select rule, count(*) filter (where verdict = 'pass'), count(*) filter (where verdict = 'fail'), "
+            "count(*) filter (where verdict = 'not_assessable') from verdicts group by rule order by rule"
+        ).fetchall():
+            lines.append(f"  {rule:<28} pass {passed:>6}  fail {failed:>6}  not_assessable {unassessed:>6}")
+        lines.append("Governments expected to report, per year (marts.government_coverage):")
+        for year, expected, reported in con.execute(
+            "select report_year, count(*), count(*) filter (where has_report) "
+            "from marts.government_coverage group by all order by all"
+        ).fetchall():
+            lines.append(f"  {year}: {reported} of {expected} published an annual report")
         lines.append("Rows per mart:")
         for (table,) in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' order by 1"

@@ -215,6 +215,9 @@ def test_a_run_with_nothing_new_reports_every_check_as_it_stands(pipeline):
     summary = summarize(pipeline["second"], pipeline["storage"]["warehouse_path"], pipeline["instance"])
     failed = sum(1 for passed, _ in first.values() if not passed)
     assert f"Checks: {len(first) - failed} passed, {failed} failed" in summary
+    # the seeds' findings per rule and who published, from the warehouse the run left
+    assert "  published_on_time " in summary and "  text_matches_table " in summary
+    assert " published an annual report" in summary
 
 
 def test_a_forced_rebuild_of_the_same_data_gives_the_same_warehouse(pipeline):

@@ -20,6 +20,7 @@ INGEST = [dg.AssetKey("raw_report_files")] + [
         "parsed_table4_cells",
         "parsed_narrative_metrics",
         "parsed_report_checks",
+        "parsed_report_sections",
         "quarantined_files",
     )
 ]

@@ -11,3 +11,8 @@
 {% macro shown(value) -%}
     coalesce(cast({{ value }} as varchar), 'blank')
 {%- endmacro %}
+
+{#- A count held as a double, for a detail text: 21, not 21.0; 'blank' when it is null. -#}
+{% macro shown_number(value) -%}
+    coalesce(regexp_replace(cast({{ value }} as varchar), '\.0$', ''), 'blank')
+{%- endmacro %}

@@ -7,12 +7,13 @@ from orchestration.defs.metadata import preview, table_metadata
 from orchestration.defs.resources import PipelineStorage
 from orchestration.identity import Mapping
 from orchestration.warehouse import duck, identity_store, tables
-from orchestration.warehouse.tables import AGENCIES, AGENCY_REVIEW, REPORT_AGENCIES, REPORTS
+from orchestration.warehouse.tables import AGENCIES, AGENCY_REVIEW, DIVISIONS, REPORT_AGENCIES, REPORTS
 
 _PREVIEWS = {
     AGENCIES.asset_key: "select level, government_level, level_confidence, identity_basis, count(*) as agencies "
     "from identity.agencies group by all order by agencies desc",
     AGENCY_REVIEW.asset_key: "select kind, count(*) as items from identity.agency_review group by all order by all",
+    DIVISIONS.asset_key: "select level, count(*) as divisions from identity.divisions group by all order by all",
     REPORT_AGENCIES.asset_key: "select place_basis, count(*) as reports, count(distinct agency_id) as agencies "
     "from identity.report_agencies group by all order by reports desc",
 }

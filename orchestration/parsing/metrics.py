@@ -40,13 +40,14 @@ VOCABULARY: dict[str, str] = {
     "page_views": "page views / clicks of the disclosure pages (次)",
     "applications_received": "applications for disclosure received (件)",
     "applications_answered": "applications for disclosure answered (件)",
+    "applications_carried_forward": "applications carried forward to the next year (件)",
     "complaints_received": "complaints, reports and suggestions received (件)",
     "complaints_answered": "complaints, reports and suggestions answered (件)",
     "npc_suggestions_handled": "suggestions of people's congress deputies (人大代表建议) handled (件)",
     "cppcc_proposals_handled": "proposals of CPPCC members (政协委员提案) handled (件)",
     "fees_charged": "fees charged for disclosure (元 or 万元)",
-    "admin_reviews": "administrative reviews about disclosure (pre-2019 statistics table)",
-    "lawsuits": "administrative lawsuits about disclosure (pre-2019 statistics table)",
+    "admin_reviews": "administrative reviews about disclosure (件/起; prose or the pre-2019 statistics table)",
+    "lawsuits": "administrative lawsuits about disclosure (件/起; prose or the pre-2019 statistics table)",
 }
 
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
@@ -55,7 +56,7 @@ _COUNT_UNIT = r"(条|件|个|次|份|项|篇)"
 # table cell on its own line, a date) is skipped before trying them all.
 # Written unit first (the digit is looked back for) so the regex engine skips ahead to unit
 # characters; cleaned text has at most one space between a number and its unit.
-_COUNTED = re.compile(r"[条件个次份项篇万人元](?:(?<=\d.)|(?<=\d .))")
+_COUNTED = re.compile(r"[条件个次份项篇万人元起](?:(?<=\d.)|(?<=\d .))")
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
 _SENTENCE_ENDS = "。!?！？\n"
 _CLAUSE = re.compile(r"[^,;，；、]+")
@@ -71,6 +72,11 @@ _PATTERNS: dict[str, re.Pattern] = {
         "complaints_received": rf"收到(?:群众)?(?:投诉建议|投诉举报|举报投诉|投诉|举报)(?:共计|共)?\s*{_NUM}\s*{_COUNT_UNIT}",
         "npc_suggestions_handled": rf"人大代表(?:建议|议案)(?:共计|共)?\s*{_NUM}\s*{_COUNT_UNIT}|(?<!\d){_NUM}\s*{_COUNT_UNIT}人大代表(?:建议|议案)",
         "cppcc_proposals_handled": rf"政协(?:委员)?提案(?:共计|共)?\s*{_NUM}\s*{_COUNT_UNIT}|(?<!\d){_NUM}\s*{_COUNT_UNIT}政协(?:委员)?提案",
+        "applications_carried_forward": rf"结转(?:至|到)?(?:下一?年度?|下年|\d{{4}}年度?)(?:继续)?(?:办理|处理)?(?:申请)?(?:共计|共)?\s*{_NUM}\s*(件)",
+        # Only a count in cases (件/起) right after the words: the table's 行政复议 header is
+        # followed by unitless cells.
+        "admin_reviews": rf"行政复议(?:案件|申请)?(?:共计|共)?\s*{_NUM}\s*(件|起)",
+        "lawsuits": rf"行政诉讼(?:案件)?(?:共计|共)?\s*{_NUM}\s*(件|起)",
         "fees_charged": rf"收取(?:信息处理费|信息公开费用|费用|信息公开处理费)(?:共计|共)?\s*{_NUM}\s*(万元|元)",
     }.items()
 }
@@ -84,6 +90,9 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "complaints_received": ("投诉", "举报"),
     "npc_suggestions_handled": ("人大代表",),
     "cppcc_proposals_handled": ("政协",),
+    "applications_carried_forward": ("结转",),
+    "admin_reviews": ("行政复议",),
+    "lawsuits": ("行政诉讼",),
     "fees_charged": ("收取",),
 }
 # All of them in one pattern: one scan of a sentence tells which patterns to try. No word ends with

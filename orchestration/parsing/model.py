@@ -55,6 +55,15 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Section:
+    """One of the six sections of a 2019/2021-layout report, as found in the cleaned text."""
+
+    number: int  # 1..6: 一、总体情况 … 六、其他需要报告的事项
+    heading: str  # as printed
+    text: str  # everything between this heading and the next section's (or the end of the text)
+
+
+@dataclass(frozen=True)
 class Region:
     province: str | None
     city: str | None
@@ -104,6 +113,9 @@ class ParseResult:
     # The cleaned text every value was read from (running text, then the table cells one per
     # line): lets a reader verify that no number was invented. Not part of the JSON.
     text: str = field(default="", repr=False)
+    # The six sections found in the cleaned running text, in order (parsing/sections.py). Not part
+    # of the JSON either: the warehouse stores them (parsed.report_sections).
+    sections: tuple[Section, ...] = field(default=(), repr=False)
 
     def table(self, number: int) -> list[TableCell]:
         return [c for c in self.cells if c.table == number]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from . import classify
+from . import classify, sections
 from .checks import evaluate_checks, table3_outcome_layout
 from .cleaning import clean, clean_cells
 from .metadata import extract_metadata, year_reported_by_annual_report
@@ -49,6 +49,7 @@ def _parse(result: ParseResult, data: bytes) -> None:
     result.repairs += tables.repairs
     result.flags += tables.flags
     result.table3_outcome_layout = table3_outcome_layout(tables.rows.get(3, set()), result.layout)
+    result.sections, out_of_order = sections.locate(cleaned.text)
     if result.is_template:
         result.cells = _without_numbers(tables.cells)
         return
@@ -56,6 +57,7 @@ def _parse(result: ParseResult, data: bytes) -> None:
     result.metrics = extract_metrics(cleaned.text)
     if tables.cells:
         result.checks = evaluate_checks(tables.cells, result.layout, tables.rows)
+    result.checks += sections.evaluate(result.sections, out_of_order, result.doc_type, result.layout, result.agency)
 
 
 def parse_bytes(data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParseResult:

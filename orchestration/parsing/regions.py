@@ -192,6 +192,17 @@ def government_above(code: str) -> str | None:
     return code[:2] + "0000"
 
 
+def divisions() -> list[tuple[str, str, str, str | None]]:
+    """Every province, city and county of the dataset as (code, name, level, code of the division
+    whose government is above it), without the dataset's placeholders (市辖区, 省直辖县级行政区划)."""
+    names = _divisions().name_of
+    return [
+        (code, name, division_level(code), government_above(code))
+        for code, name in sorted(names.items())
+        if name not in _NOT_PLACES
+    ]
+
+
 def region_of(code: str) -> Region:
     return _region(code)
 

@@ -22,14 +22,18 @@ from orchestration.warehouse import tables
 
 
 def code_checksum(manifest_path: Path) -> str:
-    """Of the dbt code and the identity mapping: a new mapping may give old reports other agencies,
-    which the incremental models, built per report, would not see."""
+    """Of the dbt code, the project's settings and the identity mapping: a new mapping may give old
+    reports other agencies, which the incremental models, built per report, would not see."""
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     parts = sorted(
         f"{uid}:{node.get('checksum', {}).get('checksum', '')}"
         for section in ("nodes", "macros", "sources")
         for uid, node in manifest.get(section, {}).items()
     )
+    # The project's vars (e.g. sample_sufficient_min_handled) are in no node's checksum.
+    project_file = manifest_path.parent.parent / "dbt_project.yml"
+    if project_file.exists():
+        parts.append(f"dbt_project.yml:{hashlib.sha256(project_file.read_bytes()).hexdigest()}")
     parts.append(f"identity mapping:{Mapping.load().version}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

@@ -17,8 +17,9 @@ import pyarrow as pa
 
 from orchestration.identity import Mapping, ReportClues, resolve
 from orchestration.identity.review import review
+from orchestration.parsing import regions
 from orchestration.warehouse import staging, tables
-from orchestration.warehouse.tables import AGENCIES, AGENCY_REVIEW, IDENTITY_STATE, REPORT_AGENCIES
+from orchestration.warehouse.tables import AGENCIES, AGENCY_REVIEW, DIVISIONS, IDENTITY_STATE, REPORT_AGENCIES
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ def resolve_into(con: duckdb.DuckDBPyConnection, mapping: Mapping | None = None)
     mapping = mapping or Mapping.load()
     state = _state(con, mapping)
     last = con.execute(f"select mapping_version, reports, latest_parse from {IDENTITY_STATE.qualified}").fetchone()
-    if last == state:
+    # The division list came later than the other tables: a warehouse without it is resolved once more.
+    if last == state and con.execute(f"select count(*) from {DIVISIONS.qualified}").fetchone()[0]:
         return Outcome(resolved=False)
     started = time.perf_counter()
     rows = con.execute("select sha256, agency, region_code from parsed.reports order by sha256").fetchall()
@@ -57,9 +59,11 @@ def resolve_into(con: duckdb.DuckDBPyConnection, mapping: Mapping | None = None)
     )
     agencies = _arrow(AGENCIES, [astuple(a) for a in resolution.agencies])
     reviewed = _arrow(AGENCY_REVIEW, [(*astuple(i), mapping.version) for i in items])
+    divisions = _arrow(DIVISIONS, regions.divisions())
     con.register("fresh_report_agencies", fresh)
     con.register("fresh_agencies", agencies)
     con.register("fresh_agency_review", reviewed)
+    con.register("fresh_divisions", divisions)
     try:
         con.execute("begin")
         reassigned = con.execute(
@@ -77,7 +81,12 @@ def resolve_into(con: duckdb.DuckDBPyConnection, mapping: Mapping | None = None)
         con.execute(f"delete from {REPORT_AGENCIES.qualified}")
         con.execute(f"insert into {REPORT_AGENCIES.qualified} select * from kept_report_agencies")
         con.execute("drop table kept_report_agencies")
-        for table, view in ((AGENCIES, "fresh_agencies"), (AGENCY_REVIEW, "fresh_agency_review")):
+        replaced = (
+            (AGENCIES, "fresh_agencies"),
+            (AGENCY_REVIEW, "fresh_agency_review"),
+            (DIVISIONS, "fresh_divisions"),
+        )
+        for table, view in replaced:
             con.execute(f"delete from {table.qualified}")
             con.execute(f"insert into {table.qualified} select * from {view}")
         con.execute(f"delete from {IDENTITY_STATE.qualified}")
@@ -87,7 +96,7 @@ def resolve_into(con: duckdb.DuckDBPyConnection, mapping: Mapping | None = None)
         con.execute("rollback")
         raise
     finally:
-        for view in ("fresh_report_agencies", "fresh_agencies", "fresh_agency_review"):
+        for view in ("fresh_report_agencies", "fresh_agencies", "fresh_agency_review", "fresh_divisions"):
             con.unregister(view)
     kinds: dict[str, int] = {}
     for item in items:

@@ -91,6 +91,7 @@ _ARROW_TYPES = {
     "double": pa.float64(),
     "timestamp": pa.timestamp("us"),
     "date": pa.string(),
+    "blob": pa.binary(),
 }
 
 
@@ -180,6 +181,7 @@ def staging_rows(results: Iterable[ParseResult], parser_version: str, raw_paths:
             cells[c.table].append((sha, c.row, c.column, c.value, c.raw))
         rows["parsed.narrative_metrics"].extend((sha, m.name, m.value, m.unit, m.evidence) for m in r.metrics)
         rows["parsed.report_checks"].extend((sha, c.rule, c.scope, c.status, c.detail, c.lhs, c.rhs) for c in r.checks)
+        rows["parsed.report_sections"].extend((sha, s.number, s.heading, s.text, len(s.text)) for s in r.sections)
     return {table: arrow_rows(table_rows, ROW_SCHEMAS[table]) for table, table_rows in rows.items()}
 
 

@@ -48,6 +48,8 @@ SCHEMAS = {
     "parsed": "What the parser read from each file. Written by the Python parse assets.",
     "identity": "Which organ published each report: agencies resolved from every clue a report carries "
     "(orchestration/identity). Written by the Python identity asset.",
+    "similarity": "Which reports' prose is a near copy of another's: MinHash sketches of their sections and "
+    "the closest reports found (orchestration/similarity). Written by the Python similarity asset.",
 }
 
 
@@ -220,6 +222,28 @@ REPORT_CHECKS = Table(
     from_parser=True,
 )
 
+REPORT_SECTIONS = Table(
+    "parsed",
+    "report_sections",
+    "The sections of a report's running text, headed as the 2019 and 2021 layouts fix them "
+    "(orchestration/parsing/sections.py): one row per report × section found.",
+    (
+        Column("sha256", "varchar", not_null=True),
+        Column("section_number", "integer", "1-6: 一、总体情况 … 六、其他需要报告的事项.", not_null=True),
+        Column("heading", "varchar", "The heading as printed.", not_null=True),
+        Column(
+            "text",
+            "varchar",
+            "What stands between this heading and the next section's (the last section: to the end of the "
+            "running text, signature included).",
+            not_null=True,
+        ),
+        Column("char_count", "integer", "Characters of text.", not_null=True),
+    ),
+    asset_key="parsed_report_sections",
+    from_parser=True,
+)
+
 _MAPPING_VERSION = Column(
     "mapping_version",
     "varchar",
@@ -303,6 +327,20 @@ AGENCY_REVIEW = Table(
     asset_key="agency_review",
 )
 
+DIVISIONS = Table(
+    "identity",
+    "divisions",
+    "Every province, city and county of the division dataset the resolver places organs with "
+    "(orchestration/parsing/regions.py): the governments expected to publish a report each year.",
+    (
+        Column("region_code", "varchar", "Division code (GB/T 2260).", primary_key=True),
+        Column("division_name", "varchar", "Its name (佳木斯市, 同江市).", not_null=True),
+        Column("level", "varchar", "province | city | county (a municipality is a province).", not_null=True),
+        Column("parent_region_code", "varchar", "The division whose government is above it; null for a province."),
+    ),
+    asset_key="divisions",
+)
+
 IDENTITY_STATE = Table(
     "identity",
     "resolved_state",
@@ -313,6 +351,71 @@ IDENTITY_STATE = Table(
         Column("reports", "bigint", "Rows of parsed.reports then.", not_null=True),
         Column("latest_parse", "timestamp", "Their latest parsed_at."),
         Column("resolved_at", "timestamp", not_null=True),
+    ),
+)
+
+_METHOD = Column("method", "varchar", "The detector's method and version (orchestration/similarity).", not_null=True)
+
+REPORT_SIGNATURES = Table(
+    "similarity",
+    "report_signatures",
+    "One MinHash sketch per report × prose section (一, 二, 五, 六), so that a run hashes only the reports "
+    "parsed since: shingles of the section's text with digits masked and the stock phrases removed.",
+    (
+        Column("sha256", "varchar", not_null=True),
+        Column("section_number", "integer", not_null=True),
+        Column(
+            "shingles", "integer", "Distinct shingles hashed (after the stock phrases were removed).", not_null=True
+        ),
+        Column("sketch", "blob", "One-permutation MinHash: a little-endian uint32 per bin.", not_null=True),
+        _METHOD,
+        Column("hashed_at", "timestamp", "UTC; the report's parsed_at it was hashed from is older.", not_null=True),
+    ),
+)
+
+REPORT_MATCHES = Table(
+    "similarity",
+    "report_matches",
+    "Per report with prose sections and per relation, the most similar other report found: the same agency's "
+    "report of the previous year, and the closest report of another agency of the same year (LSH candidates).",
+    (
+        Column("sha256", "varchar", "The report.", not_null=True),
+        Column("relation", "varchar", "previous_year | same_year_other_agency.", not_null=True),
+        Column(
+            "other_sha256",
+            "varchar",
+            "The most similar report of that relation; null when there is none (no report of the previous year, "
+            "or no report of another agency shares an LSH band with it).",
+        ),
+        Column(
+            "similarity",
+            "double",
+            "Estimated Jaccard similarity (0-1) of the prose sections' shingles; null when it would rest on "
+            "fewer than 8 MinHash bins.",
+        ),
+        Column("sections_alike", "varchar", "Sections whose own similarity is 0.5 or more, e.g. 一,二,五."),
+        Column("similarity_section_1", "double", "Of section 一 alone; null when either report lacks it."),
+        Column("similarity_section_2", "double", "Of section 二 alone."),
+        Column("similarity_section_5", "double", "Of section 五 alone."),
+        Column("similarity_section_6", "double", "Of section 六 alone."),
+        Column("bins_compared", "integer", "MinHash bins the estimate rests on (boilerplate and empty bins left out)."),
+        Column(
+            "bucket_truncated", "boolean", "An LSH bucket of the report was cut to its bound: a match may be missed."
+        ),
+        _METHOD,
+        Column("matched_at", "timestamp", "UTC, when the matches were computed.", not_null=True),
+    ),
+    asset_key="report_matches",
+    written_at="matched_at",
+)
+
+SIMILARITY_STATE = Table(
+    "similarity",
+    "matched_state",
+    "What similarity.report_matches was last computed from: a run with no new sketch or agency computes nothing.",
+    (
+        Column("state", "varchar", not_null=True),
+        Column("matched_at", "timestamp", not_null=True),
     ),
 )
 
@@ -337,13 +440,19 @@ TABLES: tuple[Table, ...] = (
     TABLE4_CELLS,
     NARRATIVE_METRICS,
     REPORT_CHECKS,
+    REPORT_SECTIONS,
     REPORT_AGENCIES,
     AGENCIES,
     AGENCY_REVIEW,
+    DIVISIONS,
     IDENTITY_STATE,
+    REPORT_SIGNATURES,
+    REPORT_MATCHES,
+    SIMILARITY_STATE,
     DBT_BUILD_STATE,
 )
-IDENTITY = (REPORT_AGENCIES, AGENCIES, AGENCY_REVIEW)
+IDENTITY = (REPORT_AGENCIES, AGENCIES, AGENCY_REVIEW, DIVISIONS)
+SIMILARITY = (REPORT_MATCHES,)
 SOURCES = tuple(t for t in TABLES if t.asset_key)  # what a dbt build reads
 FROM_PARSER = tuple(t for t in TABLES if t.from_parser)
 

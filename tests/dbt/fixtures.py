@@ -259,14 +259,20 @@ TABLE2 = {
         ("normative_documents", "in_force", 12.0),
         ("normative_documents", "issued", 3.0),
         ("administrative_fees", "amount_10k_yuan", 1.5),
+        ("administrative_penalty", "decisions", 2000000.0),  # a street: beyond its level's limit
     ],
     "b2020": [
         ("regulations", "newly_made", 1.0),
         ("regulations", "published_total", 5.0),
         ("administrative_fees", "previous_year_items", 3.0),
         ("administrative_fees", "change", -1.0),
+        ("administrative_penalty", "decisions", 5.0),
     ],
-    "b2021": [("regulations", "in_force", None), ("normative_documents", "in_force", 4.0)],
+    "b2021": [
+        ("regulations", "in_force", None),
+        ("normative_documents", "in_force", 4.0),
+        ("administrative_penalty", "decisions", 9000.0),  # 1,800 times 2020's: a jump
+    ],
     "d2022": [("normative_documents", "issued", -2.0), ("normative_documents", "in_force", 30.0)],
 }
 
@@ -276,7 +282,27 @@ NARRATIVE = [
     ("c2018", "applications_received", 3.0, "件", "全年共收到政府信息公开申请3件。"),
     ("c2018", "complaints_received", 45.0, "件", "收到投诉建议共45件。"),
     ("c2018", "complaints_received", 12.0, "件", "其中网上投诉12件。"),
+    # a2022's prose against its tables: new 20 + carried over 1, handled 18, carried forward 3,
+    # 4 reviews, lawsuits 2 + 0 (the prose says 3)
+    ("a2022", "applications_received", 21.0, "件", "全年共收到政府信息公开申请21件。"),
+    ("a2022", "applications_answered", 18.0, "件", "办结申请18件。"),
+    ("a2022", "applications_carried_forward", 3.0, "件", "结转下年度继续办理3件。"),
+    ("a2022", "admin_reviews", 4.0, "件", "发生行政复议4件。"),
+    ("a2022", "lawsuits", 3.0, "件", "行政诉讼3件。"),
+    # d2022 prints 11 new applications (none carried over)
+    ("d2022", "applications_received", 12.0, "件", "受理政府信息公开申请12件。"),
 ]
+
+
+def query(warehouse: Path, sql: str) -> list[dict]:
+    """Rows of a query on a built warehouse, as dicts (read-only: the file stays free)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+    finally:
+        con.close()
 
 
 def build_warehouse(path: str | Path, reports: Iterable[str] = REPORTS) -> Path:

@@ -175,7 +175,7 @@ PROSE_TOP = (
     SECTIONS[0],
     "2023年,我区主动公开政府信息1156条,收到申请 45 件,答复 45 件。",
 )
-PROSE_BOTTOM = (SECTIONS[4], "2024年将开展培训 3 次,覆盖 120 人。", SECTIONS[5])
+PROSE_BOTTOM = (SECTIONS[4], "2024年将开展培训 3 次,覆盖 120 人。", SECTIONS[5], "本年度未收取信息处理费。")
 
 
 def _document(t2: list[str], t3: list[str], t4: list[str]) -> str:

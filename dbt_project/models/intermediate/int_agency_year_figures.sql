@@ -1,6 +1,7 @@
 -- The counts behind agency_year_metrics: one row per agency × year from the latest non-template
 -- annual report. Figures come from the printed 总计 column and are null when the report left them
--- blank; nothing is summed across applicant columns to fill a gap.
+-- blank; nothing is summed across applicant columns to fill a gap (the applicant mix alone reads
+-- the applicant columns, and is null when one of them is blank).
 {% set litigation_groups = "group_code in ('litigation_direct', 'litigation_after_review')" -%}
 
 with latest_annual_reports as (
@@ -22,6 +23,50 @@ table3_totals as (
 
 ),
 
+table3_columns as (
+
+    select * from {{ ref('table3_columns') }}
+
+),
+
+-- new applications by applicant: natural persons, and the five 法人或其他组织 columns together
+applicant_mix as (
+
+    select
+        report_columns.report_id,
+        max(report_columns.new_received) filter (
+            where table3_columns.column_group = 'natural_person'
+        ) as natural_person_received,
+        {{ sum_if_complete('report_columns.new_received', "table3_columns.column_group = 'legal_person_or_org'") }}
+            as organisation_received
+
+    from {{ ref('int_table3_report_columns') }} as report_columns
+
+    inner join table3_columns
+        on report_columns.column_code = table3_columns.column_code
+
+    group by report_columns.report_id
+
+),
+
+-- the single rows behind the mixes, 总计 column: 本机关不掌握 and each 不予公开 reason
+table3_total_rows as (
+
+    select
+        report_id,
+        {% for reason in denial_reason_codes() -%}
+        max(cell_value) filter (where row_code = '{{ reason }}') as {{ reason }},
+        {% endfor -%}
+        max(cell_value) filter (where row_code = 'unavailable_not_held') as not_held
+
+    from {{ ref('int_table3_cell_grid') }}
+
+    where column_code = 'total'
+
+    group by report_id
+
+),
+
 table4_groups as (
 
     select * from {{ ref('int_table4_report_groups') }}
@@ -37,7 +82,9 @@ table4_by_report as (
         max(other) filter (where group_code = 'review') as review_other,
         {{ sum_if_complete('upheld', litigation_groups) }} as litigation_upheld,
         {{ sum_if_complete('corrected', litigation_groups) }} as litigation_corrected,
-        {{ sum_if_complete('other', litigation_groups) }} as litigation_other
+        {{ sum_if_complete('other', litigation_groups) }} as litigation_other,
+        max(total) filter (where group_code = 'review') as review_total,
+        {{ sum_if_complete('total', litigation_groups) }} as litigation_total
 
     from table4_groups
 
@@ -85,12 +132,21 @@ figures as (
         table3_totals.partially_granted,
         table3_totals.denied,
         table3_totals.unavailable,
+        table3_total_rows.not_held,
+        table3_totals.not_handled,
+        {% for reason in denial_reason_codes() -%}
+        table3_total_rows.{{ reason }},
+        {% endfor -%}
+        applicant_mix.natural_person_received,
+        applicant_mix.organisation_received,
         table4_by_report.review_upheld,
         table4_by_report.review_corrected,
         table4_by_report.review_other,
         table4_by_report.litigation_upheld,
         table4_by_report.litigation_corrected,
         table4_by_report.litigation_other,
+        table4_by_report.review_total,
+        table4_by_report.litigation_total,
         table2_by_report.fees_10k_yuan,
         cast(table2_by_report.regulations_in_force as bigint) as regulations_in_force,
         cast(table2_by_report.normative_documents_in_force as bigint) as normative_documents_in_force
@@ -99,6 +155,12 @@ figures as (
 
     left join table3_totals
         on latest_annual_reports.report_id = table3_totals.report_id
+
+    left join table3_total_rows
+        on latest_annual_reports.report_id = table3_total_rows.report_id
+
+    left join applicant_mix
+        on latest_annual_reports.report_id = applicant_mix.report_id
 
     left join table4_by_report
         on latest_annual_reports.report_id = table4_by_report.report_id

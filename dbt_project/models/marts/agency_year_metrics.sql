@@ -14,9 +14,36 @@ rates as (
         unavailable / nullif(handled, 0) as unavailable_rate,
         review_corrected / nullif(review_upheld + review_corrected + review_other, 0) as review_correction_rate,
         litigation_corrected
-        / nullif(litigation_upheld + litigation_corrected + litigation_other, 0) as litigation_correction_rate
+        / nullif(litigation_upheld + litigation_corrected + litigation_other, 0) as litigation_correction_rate,
+        carried_forward / nullif(applications_received + carried_over, 0) as carry_forward_rate,
+        not_held / nullif(unavailable, 0) as not_held_share,
+        not_handled / nullif(handled, 0) as not_handled_rate,
+        review_total + litigation_total as contested_cases,
+        (review_total + litigation_total) / nullif(applications_received, 0) as contested_rate,
+        natural_person_received / nullif(natural_person_received + organisation_received, 0) as natural_person_share,
+        organisation_received / nullif(natural_person_received + organisation_received, 0) as organisation_share,
+        {% for reason in denial_reason_codes() -%}
+        {{ reason }} / nullif(denied, 0) as {{ reason }}_share,
+        {% endfor -%}
+        handled >= {{ var('sample_sufficient_min_handled') }} as sample_sufficient
 
     from figures
+
+),
+
+-- ranks only agencies with enough cases and a known province: the others get no rank, not a last one
+grant_rate_ranks as (
+
+    select
+        agency_id,
+        report_year,
+        rank() over (partition by province, report_year order by grant_rate desc) as grant_rate_rank
+
+    from rates
+
+    where sample_sufficient
+        and grant_rate is not null
+        and province is not null
 
 ),
 
@@ -25,13 +52,18 @@ with_previous_year as (
     select
         current_year.*,
         previous_year.applications_received as previous_applications_received,
-        previous_year.grant_rate as previous_grant_rate
+        previous_year.grant_rate as previous_grant_rate,
+        grant_rate_ranks.grant_rate_rank
 
     from rates as current_year
 
     left join rates as previous_year
         on current_year.agency_id = previous_year.agency_id
             and current_year.report_year - 1 = previous_year.report_year
+
+    left join grant_rate_ranks
+        on current_year.agency_id = grant_rate_ranks.agency_id
+            and current_year.report_year = grant_rate_ranks.report_year
 
 ),
 
@@ -66,6 +98,25 @@ final as (
         cast(fees_10k_yuan as double) as fees_10k_yuan,
         cast(regulations_in_force as bigint) as regulations_in_force,
         cast(normative_documents_in_force as bigint) as normative_documents_in_force,
+        cast(carry_forward_rate as double) as carry_forward_rate,
+        cast(not_held as bigint) as not_held,
+        cast(not_held_share as double) as not_held_share,
+        cast(not_handled as bigint) as not_handled,
+        cast(not_handled_rate as double) as not_handled_rate,
+        cast(review_total as bigint) as review_total,
+        cast(litigation_total as bigint) as litigation_total,
+        cast(contested_cases as bigint) as contested_cases,
+        cast(contested_rate as double) as contested_rate,
+        cast(natural_person_received as bigint) as natural_person_received,
+        cast(organisation_received as bigint) as organisation_received,
+        cast(natural_person_share as double) as natural_person_share,
+        cast(organisation_share as double) as organisation_share,
+        {% for reason in denial_reason_codes() -%}
+        cast({{ reason }} as bigint) as {{ reason }},
+        cast({{ reason }}_share as double) as {{ reason }}_share,
+        {% endfor -%}
+        cast(sample_sufficient as boolean) as sample_sufficient,
+        cast(grant_rate_rank as bigint) as grant_rate_rank,
         cast(previous_applications_received as bigint) as previous_applications_received,
         cast(applications_received - previous_applications_received as bigint) as applications_received_yoy_change,
         cast(

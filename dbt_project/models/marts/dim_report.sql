@@ -4,14 +4,23 @@ with reports as (
 
 ),
 
-rule_results as (
+arithmetic_rules as (
 
-    select * from {{ ref('report_quality') }}
+    select rule from {{ ref('quality_rule_groups') }}
+    where rule_group = 'arithmetic'
 
 ),
 
--- inconsistent: some rule failed; consistent: none failed and at least one table rule passed;
--- not_assessable: nothing could be checked against the tables
+rule_results as (
+
+    select * from {{ ref('report_quality') }}
+    where rule in (select arithmetic_rules.rule from arithmetic_rules)
+
+),
+
+-- Of the arithmetic rules (seeds/quality_rule_groups.csv): inconsistent: some rule failed;
+-- consistent: none failed and at least one table rule passed; not_assessable: nothing could be
+-- checked against the tables
 report_status as (
 
     select

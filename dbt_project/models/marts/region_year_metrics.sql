@@ -1,6 +1,7 @@
 -- agency_year_metrics rolled up per province and per city. Counts sum what agencies reported
--- (null when none reported the figure); a rate uses only agencies whose numerator and denominator
--- are both filled, and is null when that denominator is 0.
+-- (null when none reported the figure); a rate is a ratio of those sums, never an average of the
+-- agencies' rates, over the agencies whose numerator and denominator are both filled (ratio_of_sums),
+-- and is null when that denominator is 0.
 with agency_years as (
 
     select * from {{ ref('agency_year_metrics') }}
@@ -25,19 +26,36 @@ rolled_up as (
         sum(partially_granted) as partially_granted,
         sum(denied) as denied,
         sum(unavailable) as unavailable,
-        sum(granted + partially_granted) filter (where handled is not null)
-        / nullif(sum(handled) filter (where granted + partially_granted is not null), 0) as grant_rate,
-        sum(denied) filter (where handled is not null)
-        / nullif(sum(handled) filter (where denied is not null), 0) as denial_rate,
-        sum(unavailable) filter (where handled is not null)
-        / nullif(sum(handled) filter (where unavailable is not null), 0) as unavailable_rate,
-        sum(review_corrected) filter (where review_upheld + review_other is not null)
-        / nullif(sum(review_upheld + review_corrected + review_other), 0) as review_correction_rate,
-        sum(litigation_corrected) filter (where litigation_upheld + litigation_other is not null)
-        / nullif(sum(litigation_upheld + litigation_corrected + litigation_other), 0) as litigation_correction_rate,
+        {{ ratio_of_sums('granted + partially_granted', 'handled') }} as grant_rate,
+        {{ ratio_of_sums('denied', 'handled') }} as denial_rate,
+        {{ ratio_of_sums('unavailable', 'handled') }} as unavailable_rate,
+        {{ ratio_of_sums('review_corrected', 'review_upheld + review_corrected + review_other') }}
+            as review_correction_rate,
+        {{ ratio_of_sums('litigation_corrected', 'litigation_upheld + litigation_corrected + litigation_other') }}
+            as litigation_correction_rate,
         sum(fees_10k_yuan) as fees_10k_yuan,
         sum(regulations_in_force) as regulations_in_force,
-        sum(normative_documents_in_force) as normative_documents_in_force
+        sum(normative_documents_in_force) as normative_documents_in_force,
+        {{ ratio_of_sums('carried_forward', 'applications_received + carried_over') }} as carry_forward_rate,
+        sum(not_held) as not_held,
+        {{ ratio_of_sums('not_held', 'unavailable') }} as not_held_share,
+        sum(not_handled) as not_handled,
+        {{ ratio_of_sums('not_handled', 'handled') }} as not_handled_rate,
+        sum(review_total) as review_total,
+        sum(litigation_total) as litigation_total,
+        sum(contested_cases) as contested_cases,
+        {{ ratio_of_sums('contested_cases', 'applications_received') }} as contested_rate,
+        sum(natural_person_received) as natural_person_received,
+        sum(organisation_received) as organisation_received,
+        {{ ratio_of_sums('natural_person_received', 'natural_person_received + organisation_received') }}
+            as natural_person_share,
+        {{ ratio_of_sums('organisation_received', 'natural_person_received + organisation_received') }}
+            as organisation_share,
+        {% for reason in denial_reason_codes() -%}
+        sum({{ reason }}) as {{ reason }},
+        {{ ratio_of_sums(reason, 'denied') }} as {{ reason }}_share,
+        {% endfor -%}
+        sum(handled) >= {{ var('sample_sufficient_min_handled') }} as sample_sufficient
 
     from agency_years
 
@@ -89,6 +107,24 @@ final as (
         cast(fees_10k_yuan as double) as fees_10k_yuan,
         cast(regulations_in_force as bigint) as regulations_in_force,
         cast(normative_documents_in_force as bigint) as normative_documents_in_force,
+        cast(carry_forward_rate as double) as carry_forward_rate,
+        cast(not_held as bigint) as not_held,
+        cast(not_held_share as double) as not_held_share,
+        cast(not_handled as bigint) as not_handled,
+        cast(not_handled_rate as double) as not_handled_rate,
+        cast(review_total as bigint) as review_total,
+        cast(litigation_total as bigint) as litigation_total,
+        cast(contested_cases as bigint) as contested_cases,
+        cast(contested_rate as double) as contested_rate,
+        cast(natural_person_received as bigint) as natural_person_received,
+        cast(organisation_received as bigint) as organisation_received,
+        cast(natural_person_share as double) as natural_person_share,
+        cast(organisation_share as double) as organisation_share,
+        {% for reason in denial_reason_codes() -%}
+        cast({{ reason }} as bigint) as {{ reason }},
+        cast({{ reason }}_share as double) as {{ reason }}_share,
+        {% endfor -%}
+        cast(sample_sufficient as boolean) as sample_sufficient,
         cast(previous_applications_received as bigint) as previous_applications_received,
         cast(applications_received - previous_applications_received as bigint) as applications_received_yoy_change,
         cast(previous_grant_rate as double) as previous_grant_rate,

@@ -1,4 +1,5 @@
 {{ report_incremental_config("ref('int_reports_latest')") }}
+-- depends_on: {{ ref('stg_similarity__report_matches') }}
 -- Every rule once: the rules one report decides are evaluated by the parser while it reads the
 -- report (orchestration/parsing/checks.py, staged as parsed.report_checks); only the rules that
 -- need other reports or the report's metadata are evaluated here.
@@ -29,6 +30,30 @@ carried_over_continuity as (
 
 ),
 
+published_on_time as (
+
+    select * from {{ ref('int_quality_published_on_time') }}
+
+),
+
+text_matches_table as (
+
+    select * from {{ ref('int_quality_text_matches_table') }}
+
+),
+
+plausible_values as (
+
+    select * from {{ ref('int_quality_plausible_values') }}
+
+),
+
+near_duplicate_text as (
+
+    select * from {{ ref('int_quality_near_duplicate_text') }}
+
+),
+
 reports as (
 
     select
@@ -37,6 +62,11 @@ reports as (
     from {{ ref('int_reports_latest') }}
     {% if is_incremental() %}
     where report_id in {{ reports_to_rebuild(ref('int_reports_latest')) }}
+        -- a report's copy finding changes when another agency's report arrives
+        or report_id in (
+            select report_id from {{ ref('stg_similarity__report_matches') }}
+            where matched_at > (select coalesce(max(parsed_at), cast('-infinity' as timestamp)) from {{ this }})
+        )
     {% endif %}
 
 ),
@@ -48,6 +78,14 @@ all_rules as (
     select * from plausible_years
     union all
     select * from carried_over_continuity
+    union all
+    select * from published_on_time
+    union all
+    select * from text_matches_table
+    union all
+    select * from plausible_values
+    union all
+    select * from near_duplicate_text
 
 ),
 

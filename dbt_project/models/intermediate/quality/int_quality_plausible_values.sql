@@ -1,0 +1,233 @@
+-- Values that are possible but unlikely, against the thresholds of seeds/plausible_value_limits.csv:
+-- a measure's change from the agency's previous year (scope year_over_year) and a measure above
+-- what an organ of its level plausibly reports (scope level_limit). One row per latest annual
+-- report and scope; lhs / rhs are the value and bound of the measure nearest to (or furthest over)
+-- its bound.
+with latest_annual_reports as (
+
+    select
+        report_id,
+        agency_id,
+        report_year
+    from {{ ref('int_reports_latest') }}
+    where is_latest
+        and not is_template
+        and doc_type = 'annual_report'
+        and agency_id is not null
+        and report_year is not null
+
+),
+
+agencies as (
+
+    select * from {{ ref('stg_identity__agencies') }}
+
+),
+
+limits as (
+
+    select * from {{ ref('plausible_value_limits') }}
+
+),
+
+table3_totals as (
+
+    select * from {{ ref('int_table3_report_columns') }}
+    where column_code = 'total'
+
+),
+
+table2_decisions as (
+
+    select
+        report_id,
+        row_code || '_decisions' as measure,
+        cell_value as measure_value
+    from {{ ref('stg_parsed__table2_cells') }}
+    where column_code = 'decisions'
+        and row_code in ('administrative_licensing', 'administrative_penalty')
+
+),
+
+report_measures as (
+
+    select
+        report_id,
+        'applications_received' as measure,
+        cast(new_received as double) as measure_value
+    from table3_totals
+    union all
+    select
+        report_id,
+        'handled' as measure,
+        cast(total_handled as double) as measure_value
+    from table3_totals
+    union all
+    select * from table2_decisions
+
+),
+
+agency_year_measures as (
+
+    select
+        latest_annual_reports.report_id,
+        latest_annual_reports.agency_id,
+        latest_annual_reports.report_year,
+        agencies.level,
+        report_measures.measure,
+        report_measures.measure_value
+
+    from latest_annual_reports
+
+    inner join report_measures
+        on latest_annual_reports.report_id = report_measures.report_id
+
+    left join agencies
+        on latest_annual_reports.agency_id = agencies.agency_id
+
+    where report_measures.measure_value is not null
+
+),
+
+year_over_year_findings as (
+
+    select
+        current_year.report_id,
+        'year_over_year' as scope,
+        current_year.measure,
+        current_year.measure_value as value,
+        previous_year.measure_value as bound_base,
+        -- how far the change is from failing: 1 is the threshold itself
+        greatest(current_year.measure_value, previous_year.measure_value)
+        / nullif(least(current_year.measure_value, previous_year.measure_value) * limits.threshold, 0) as closeness,
+        greatest(current_year.measure_value, previous_year.measure_value)
+        >= least(current_year.measure_value, previous_year.measure_value) * limits.threshold
+        and abs(current_year.measure_value - previous_year.measure_value) >= coalesce(limits.min_value, 0)
+            as is_finding,
+        format(
+            '{} {} in {} after {} in {} (threshold {}x and {})',
+            current_year.measure, current_year.measure_value, current_year.report_year,
+            previous_year.measure_value, previous_year.report_year, limits.threshold, coalesce(limits.min_value, 0)
+        ) as finding_detail
+
+    from agency_year_measures as current_year
+
+    inner join agency_year_measures as previous_year
+        on current_year.agency_id = previous_year.agency_id
+            and current_year.measure = previous_year.measure
+            and current_year.report_year - 1 = previous_year.report_year
+
+    inner join limits
+        on current_year.measure = limits.measure
+            and limits.check_kind = 'year_over_year'
+
+),
+
+level_limit_findings as (
+
+    select
+        agency_year_measures.report_id,
+        'level_limit' as scope,
+        agency_year_measures.measure,
+        agency_year_measures.measure_value as value,
+        limits.threshold as bound_base,
+        agency_year_measures.measure_value / limits.threshold as closeness,
+        agency_year_measures.measure_value > limits.threshold as is_finding,
+        format(
+            '{} {} by a {} (limit {})',
+            agency_year_measures.measure, agency_year_measures.measure_value, agency_year_measures.level,
+            limits.threshold
+        ) as finding_detail
+
+    from agency_year_measures
+
+    inner join limits
+        on agency_year_measures.measure = limits.measure
+            and agency_year_measures.level = limits.level
+            and limits.check_kind = 'level_limit'
+
+),
+
+findings as (
+
+    select * from year_over_year_findings
+    union all
+    select * from level_limit_findings
+
+),
+
+ranked_findings as (
+
+    select
+        *,
+        row_number() over (
+            partition by report_id, scope
+            order by is_finding desc, closeness desc nulls first, measure asc
+        ) as rank_in_scope
+
+    from findings
+
+),
+
+scopes as (
+
+    select
+        report_id,
+        scope,
+        bool_or(is_finding) as has_finding,
+        string_agg(finding_detail, '; ' order by measure) filter (where is_finding) as failed_details,
+        count(*) as measures_assessed
+
+    from findings
+
+    group by report_id, scope
+
+),
+
+report_scopes as (
+
+    select
+        latest_annual_reports.report_id,
+        scope_names.scope
+    from latest_annual_reports
+    cross join (values ('year_over_year'), ('level_limit')) as scope_names (scope)
+
+),
+
+checked as (
+
+    select
+        report_scopes.report_id,
+        'plausible_values' as rule,
+        report_scopes.scope,
+        case
+            when scopes.report_id is null then 'not_assessable'
+            when scopes.has_finding then 'fail'
+            else 'pass'
+        end as status,
+        ranked_findings.value as lhs,
+        ranked_findings.bound_base as rhs,
+        case
+            when scopes.report_id is null and report_scopes.scope = 'year_over_year'
+                then 'no measure of this report and of the previous year''s report to compare'
+            when
+                scopes.report_id is null
+                then 'no limit in seeds/plausible_value_limits.csv for this organ''s level and measures'
+            when scopes.has_finding then scopes.failed_details
+            else format('{} measure(s) within the thresholds', scopes.measures_assessed)
+        end as detail
+
+    from report_scopes
+
+    left join scopes
+        on report_scopes.report_id = scopes.report_id
+            and report_scopes.scope = scopes.scope
+
+    left join ranked_findings
+        on report_scopes.report_id = ranked_findings.report_id
+            and report_scopes.scope = ranked_findings.scope
+            and ranked_findings.rank_in_scope = 1
+
+)
+
+select * from checked
