@@ -64,8 +64,10 @@ reports as (
     where report_id in {{ reports_to_rebuild(ref('int_reports_latest')) }}
         -- a report's copy finding changes when another agency's report arrives
         or report_id in (
-            select report_id from {{ ref('stg_similarity__report_matches') }}
-            where matched_at > (select coalesce(max(parsed_at), cast('-infinity' as timestamp)) from {{ this }})
+            select rematched.report_id from {{ ref('stg_similarity__report_matches') }} as rematched
+            where rematched.matched_at > (
+                    select coalesce(max(built.parsed_at), cast('-infinity' as timestamp)) from {{ this }} as built
+                )
         )
     {% endif %}
 
