@@ -7,12 +7,7 @@
 with latest_annual_reports as (
 
     select *
-    from {{ ref('int_reports_latest') }}
-    where is_latest
-        and not is_template
-        and doc_type = 'annual_report'
-        and agency_id is not null
-        and report_year is not null
+    from {{ ref('int_latest_annual_reports') }}
 
 ),
 
@@ -98,7 +93,8 @@ table2_cells as (
 
 ),
 
--- 2021-layout Table 2 figures only: the 2019 codes measure different things
+-- Table 2 figures by code: fees and in-force counts exist in the 2021 layout only (the 2019
+-- codes measure different things); 处理决定数量 (decisions) is printed by both
 table2_by_report as (
 
     select
@@ -107,7 +103,11 @@ table2_by_report as (
             as fees_10k_yuan,
         max(cell_value) filter (where row_code = 'regulations' and column_code = 'in_force') as regulations_in_force,
         max(cell_value) filter (where row_code = 'normative_documents' and column_code = 'in_force')
-            as normative_documents_in_force
+            as normative_documents_in_force,
+        max(cell_value) filter (where row_code = 'administrative_licensing' and column_code = 'decisions')
+            as administrative_licensing_decisions,
+        max(cell_value) filter (where row_code = 'administrative_penalty' and column_code = 'decisions')
+            as administrative_penalty_decisions
 
     from table2_cells
 
@@ -149,7 +149,9 @@ figures as (
         table4_by_report.litigation_total,
         table2_by_report.fees_10k_yuan,
         cast(table2_by_report.regulations_in_force as bigint) as regulations_in_force,
-        cast(table2_by_report.normative_documents_in_force as bigint) as normative_documents_in_force
+        cast(table2_by_report.normative_documents_in_force as bigint) as normative_documents_in_force,
+        table2_by_report.administrative_licensing_decisions,
+        table2_by_report.administrative_penalty_decisions
 
     from latest_annual_reports
 

@@ -16,17 +16,19 @@ agencies as (
 
 annual_reports as (
 
-    select * from {{ ref('int_reports_latest') }}
+    select * from {{ ref('int_latest_annual_reports') }}
+
+),
+
+-- every year an annual report is about, also one whose organ could not be named
+report_years as (
+
+    select distinct report_year
+    from {{ ref('int_reports_latest') }}
     where is_latest
         and not is_template
         and doc_type = 'annual_report'
         and report_year is not null
-
-),
-
-report_years as (
-
-    select distinct report_year from annual_reports
 
 ),
 

@@ -6,12 +6,7 @@ with latest_annual_reports as (
         report_id,
         agency_id,
         report_year
-    from {{ ref('int_reports_latest') }}
-    where is_latest
-        and not is_template
-        and doc_type = 'annual_report'
-        and agency_id is not null
-        and report_year is not null
+    from {{ ref('int_latest_annual_reports') }}
 
 ),
 

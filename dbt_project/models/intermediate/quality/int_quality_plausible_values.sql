@@ -3,18 +3,9 @@
 -- what an organ of its level plausibly reports (scope level_limit). One row per latest annual
 -- report and scope; lhs / rhs are the value and bound of the measure nearest to (or furthest over)
 -- its bound.
-with latest_annual_reports as (
+with figures as (
 
-    select
-        report_id,
-        agency_id,
-        report_year
-    from {{ ref('int_reports_latest') }}
-    where is_latest
-        and not is_template
-        and doc_type = 'annual_report'
-        and agency_id is not null
-        and report_year is not null
+    select * from {{ ref('int_agency_year_figures') }}
 
 ),
 
@@ -30,62 +21,31 @@ limits as (
 
 ),
 
-table3_totals as (
-
-    select * from {{ ref('int_table3_report_columns') }}
-    where column_code = 'total'
-
-),
-
-table2_decisions as (
-
-    select
-        report_id,
-        row_code || '_decisions' as measure,
-        cell_value as measure_value
-    from {{ ref('stg_parsed__table2_cells') }}
-    where column_code = 'decisions'
-        and row_code in ('administrative_licensing', 'administrative_penalty')
-
-),
-
-report_measures as (
-
-    select
-        report_id,
-        'applications_received' as measure,
-        cast(new_received as double) as measure_value
-    from table3_totals
-    union all
-    select
-        report_id,
-        'handled' as measure,
-        cast(total_handled as double) as measure_value
-    from table3_totals
-    union all
-    select * from table2_decisions
-
-),
-
 agency_year_measures as (
 
     select
-        latest_annual_reports.report_id,
-        latest_annual_reports.agency_id,
-        latest_annual_reports.report_year,
+        figures.report_id,
+        figures.agency_id,
+        figures.report_year,
         agencies.level,
-        report_measures.measure,
-        report_measures.measure_value
+        measures.measure,
+        measures.measure_value
 
-    from latest_annual_reports
+    from figures
 
-    inner join report_measures
-        on latest_annual_reports.report_id = report_measures.report_id
+    cross join
+        lateral (
+            values
+            ('applications_received', cast(figures.applications_received as double)),
+            ('handled', cast(figures.handled as double)),
+            ('administrative_licensing_decisions', figures.administrative_licensing_decisions),
+            ('administrative_penalty_decisions', figures.administrative_penalty_decisions)
+        ) as measures (measure, measure_value)
 
     left join agencies
-        on latest_annual_reports.agency_id = agencies.agency_id
+        on figures.agency_id = agencies.agency_id
 
-    where report_measures.measure_value is not null
+    where measures.measure_value is not null
 
 ),
 
@@ -187,9 +147,9 @@ scopes as (
 report_scopes as (
 
     select
-        latest_annual_reports.report_id,
+        figures.report_id,
         scope_names.scope
-    from latest_annual_reports
+    from figures
     cross join (values ('year_over_year'), ('level_limit')) as scope_names (scope)
 
 ),
