@@ -75,6 +75,12 @@ def test_plausible_values_jumps_and_level_limits(built):
     assert got[("a2021", "year_over_year")][0] == "not_assessable"
     # Latest annual reports only: a2023v1 is superseded.
     assert ("a2023v1", "year_over_year") not in got
+    # No level and year holds the 20 reports a peer comparison needs (the model's unit test
+    # works one out): every report's peer scope is not assessable, and says why.
+    peers = {k: v for (k, scope), v in got.items() if scope == "peer_outlier"}
+    assert peers.keys() == {k for k, scope in got if scope == "level_limit"}
+    assert {v[0] for v in peers.values()} == {"not_assessable"}
+    assert all("min_peers" in v[3] for v in peers.values())
 
 
 def test_government_coverage_lists_who_did_not_publish(built):

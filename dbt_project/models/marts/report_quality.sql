@@ -69,6 +69,21 @@ reports as (
                     select coalesce(max(built.parsed_at), cast('-infinity' as timestamp)) from {{ this }} as built
                 )
         )
+        -- a peer verdict changes when other agencies' reports of the level and year arrive
+        or report_id in (
+            select peer.report_id from plausible_values as peer
+            left join {{ this }} as built
+                on peer.report_id = built.report_id
+                    and peer.rule = built.rule
+                    and peer.scope = built.scope
+            where
+                peer.scope = 'peer_outlier'
+                and (
+                    built.status is distinct from peer.status
+                    or built.lhs is distinct from peer.lhs
+                    or built.rhs is distinct from peer.rhs
+                )
+        )
     {% endif %}
 
 ),

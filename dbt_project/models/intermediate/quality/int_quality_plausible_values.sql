@@ -1,8 +1,12 @@
 -- Values that are possible but unlikely, against the thresholds of seeds/plausible_value_limits.csv:
--- a measure's change from the agency's previous year (scope year_over_year) and a measure above
--- what an organ of its level plausibly reports (scope level_limit). One row per latest annual
+-- a measure's change from the agency's previous year (scope year_over_year), a measure above
+-- what an organ of its level plausibly reports (scope level_limit), and a measure far above what
+-- the other organs of its level report that year (scope peer_outlier: over `threshold` times the
+-- 90th percentile of the level-year's latest reports, this one included, and at least
+-- `min_value`, when at least `min_peers` reports hold the measure). One row per latest annual
 -- report and scope; lhs / rhs are the value and bound of the measure nearest to (or furthest over)
--- its bound.
+-- its bound. The peer scope is judged against other agencies' reports: report_quality rebuilds a
+-- report whose peer verdict changed when others arrive.
 with figures as (
 
     select * from {{ ref('int_agency_year_figures') }}
@@ -108,11 +112,72 @@ level_limit_findings as (
 
 ),
 
+peer_groups as (
+
+    select
+        agency_year_measures.level,
+        agency_year_measures.report_year,
+        agency_year_measures.measure,
+        count(*) as peers,
+        percentile_cont(0.9) within group (order by agency_year_measures.measure_value) as peer_p90
+
+    from agency_year_measures
+
+    where agency_year_measures.level is not null
+
+    group by agency_year_measures.level, agency_year_measures.report_year, agency_year_measures.measure
+
+),
+
+peer_bounds as (
+
+    select
+        peer_groups.*,
+        limits.threshold,
+        greatest(limits.threshold * peer_groups.peer_p90, coalesce(limits.min_value, 0)) as bound
+
+    from peer_groups
+
+    inner join limits
+        on peer_groups.measure = limits.measure
+            and (limits.level is null or peer_groups.level = limits.level)
+            and limits.check_kind = 'peer_outlier'
+            and peer_groups.peers >= limits.min_peers
+
+),
+
+peer_outlier_findings as (
+
+    select
+        agency_year_measures.report_id,
+        'peer_outlier' as scope,
+        agency_year_measures.measure,
+        agency_year_measures.measure_value as value,
+        peer_bounds.bound as bound_base,
+        agency_year_measures.measure_value / nullif(peer_bounds.bound, 0) as closeness,
+        agency_year_measures.measure_value > peer_bounds.bound as is_finding,
+        format(
+            '{} {}: over {} ({}x the 90th percentile {} of {} {} reports of {})',
+            agency_year_measures.measure, agency_year_measures.measure_value, peer_bounds.bound,
+            peer_bounds.threshold, peer_bounds.peer_p90, peer_bounds.peers, peer_bounds.level, peer_bounds.report_year
+        ) as finding_detail
+
+    from agency_year_measures
+
+    inner join peer_bounds
+        on agency_year_measures.level = peer_bounds.level
+            and agency_year_measures.report_year = peer_bounds.report_year
+            and agency_year_measures.measure = peer_bounds.measure
+
+),
+
 findings as (
 
     select * from year_over_year_findings
     union all
     select * from level_limit_findings
+    union all
+    select * from peer_outlier_findings
 
 ),
 
@@ -150,7 +215,7 @@ report_scopes as (
         figures.report_id,
         scope_names.scope
     from figures
-    cross join (values ('year_over_year'), ('level_limit')) as scope_names (scope)
+    cross join (values ('year_over_year'), ('level_limit'), ('peer_outlier')) as scope_names (scope)
 
 ),
 
@@ -170,9 +235,11 @@ checked as (
         case
             when scopes.report_id is null and report_scopes.scope = 'year_over_year'
                 then 'no measure of this report and of the previous year''s report to compare'
+            when scopes.report_id is null and report_scopes.scope = 'level_limit'
+                then 'no limit in seeds/plausible_value_limits.csv for this organ''s level and measures'
             when
                 scopes.report_id is null
-                then 'no limit in seeds/plausible_value_limits.csv for this organ''s level and measures'
+                then 'fewer reports of this organ''s level and year than a peer_outlier limit''s min_peers'
             when scopes.has_finding then scopes.failed_details
             else format('{} measure(s) within the thresholds', scopes.measures_assessed)
         end as detail
