@@ -43,9 +43,10 @@ def report_matches(context: dg.AssetExecutionContext, storage: PipelineStorage) 
                 method=detect.METHOD,
                 compared_this_run=outcome.matched,
                 reports_hashed_this_run=outcome.hashed,
-                pairs_compared=outcome.pairs,
+                # What this run compared: nothing when no sketch or agency changed (the table is kept).
+                pairs_compared_this_run=outcome.pairs,
+                truncated_buckets_this_run=outcome.truncated_buckets,
                 matches_at_or_above_threshold=outcome.matches,
-                truncated_buckets=outcome.truncated_buckets,
                 bucket_cap=detect.BUCKET_CAP,
                 seconds=outcome.seconds.get("total", outcome.seconds.get("hash", 0.0)),
                 seconds_by_phase=dg.MetadataValue.json(seconds),

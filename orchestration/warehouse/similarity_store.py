@@ -43,7 +43,7 @@ class Outcome:
     hashed: int = 0  # reports sketched this run
     reports: int = 0  # reports compared
     pairs: int = 0
-    matches: int = 0  # rows at or above their relation's threshold (the dbt seed's)
+    matches: int = 0  # rows the table holds at or above their relation's threshold (the dbt seed's)
     truncated_buckets: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -51,6 +51,13 @@ class Outcome:
 def thresholds(path: Path = THRESHOLDS_CSV) -> dict[str, float]:
     with open(path, encoding="utf-8", newline="") as f:
         return {row["relation"]: float(row["threshold"]) for row in csv.DictReader(f)}
+
+
+def matches_above(con: duckdb.DuckDBPyConnection) -> int:
+    """The match rows the table holds at or above their relation's threshold."""
+    cuts = thresholds()
+    rows = con.execute(f"select relation, similarity from {REPORT_MATCHES.qualified} where similarity is not null")
+    return sum(1 for relation, value in rows.fetchall() if value >= cuts.get(relation, float("inf")))
 
 
 def _hash_new(con: duckdb.DuckDBPyConnection) -> int:
@@ -168,7 +175,7 @@ def match_into(con: duckdb.DuckDBPyConnection) -> Outcome:
     state = _state(con)
     last = con.execute(f"select state from {SIMILARITY_STATE.qualified}").fetchone()
     if last and last[0] == state:
-        return Outcome(matched=False, hashed=hashed, seconds={"hash": hashed_at - started})
+        return Outcome(matched=False, hashed=hashed, matches=matches_above(con), seconds={"hash": hashed_at - started})
     reports = load_reports(con)
     loaded_at = time.perf_counter()
     result = detect.detect(reports)
@@ -199,10 +206,7 @@ def match_into(con: duckdb.DuckDBPyConnection) -> Outcome:
         raise
     finally:
         con.unregister("fresh_matches")
-    cuts = thresholds()
-    above = sum(
-        1 for m in result.matches if m.similarity is not None and m.similarity >= cuts.get(m.relation, float("inf"))
-    )
+    above = matches_above(con)
     done = time.perf_counter()
     return Outcome(
         matched=True,

@@ -32,10 +32,17 @@ def test_its_metadata_says_what_the_run_did(tmp_path):
     storage = PipelineStorage(warehouse_path=str(warehouse))
     result = dg.materialize([report_matches], resources={"storage": storage})
     metadata = result.asset_materializations_for_node("report_matches")[0].metadata
-    assert {name: metadata[name].value for name in ("reports_hashed_this_run", "pairs_compared")} == {
+    assert {name: metadata[name].value for name in ("reports_hashed_this_run", "pairs_compared_this_run")} == {
         "reports_hashed_this_run": 2,
-        "pairs_compared": 1,  # a23 against a22; no report of another agency
+        "pairs_compared_this_run": 1,  # a23 against a22; no report of another agency
     }
     assert metadata["matches_at_or_above_threshold"].value == 1  # 1.0 ≥ 0.8
-    assert metadata["truncated_buckets"].value == 0 and metadata["dagster/row_count"].value == 4
+    assert metadata["truncated_buckets_this_run"].value == 0 and metadata["dagster/row_count"].value == 4
     assert metadata["seconds"].value >= 0
+
+    # A run with nothing new compares nothing, and still says what the table holds.
+    again = dg.materialize([report_matches], resources={"storage": storage})
+    metadata = again.asset_materializations_for_node("report_matches")[0].metadata
+    assert metadata["compared_this_run"].value is False
+    assert (metadata["reports_hashed_this_run"].value, metadata["pairs_compared_this_run"].value) == (0, 0)
+    assert metadata["matches_at_or_above_threshold"].value == 1 and metadata["dagster/row_count"].value == 4
