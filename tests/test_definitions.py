@@ -86,3 +86,15 @@ def test_sensor_requests_a_run_for_new_or_changed_files_only(tmp_path):
     assert isinstance(again, dg.RunRequest) and again.tags["govreports/new_files"] == "1"
     assert again.run_key != first.run_key
     assert len(cursor) < 200  # a digest, not a listing of the landing folder
+
+
+def test_every_check_has_a_description_that_says_what_a_failure_does():
+    specs = [spec for checks in defs.asset_checks or [] for spec in checks.check_specs]
+    specs += [spec for assets in defs.assets if hasattr(assets, "check_specs") for spec in assets.check_specs]
+    assert len(specs) > 100
+    assert all(spec.description for spec in specs), [spec.key for spec in specs if not spec.description]
+    by_name = {spec.key.name: spec.description for spec in specs}
+    assert by_name["accepted_values_report_quality_status__pass__fail__not_assessable"] == (
+        "dbt accepted_values test on column status (values: pass, fail, not_assessable). "
+        "Severity error: a failure blocks what is downstream."
+    )

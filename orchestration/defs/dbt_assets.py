@@ -63,10 +63,45 @@ def read_events(invocation) -> list:
         raise
 
 
+def _shown(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def test_description(node: Mapping[str, Any]) -> str:
+    """What a dbt test checks, in words, for its Dagster check: the test's own description, or
+    what its name and arguments say, and what a failure does."""
+    severity = (node.get("config", {}).get("severity") or "error").lower()
+    consequence = (
+        "Severity warn: a failure is a finding, and the run goes on."
+        if severity == "warn"
+        else "Severity error: a failure blocks what is downstream."
+    )
+    if node.get("description"):
+        return f"{node['description']} {consequence}"
+    generic = node.get("test_metadata") or {}
+    if not generic:
+        source = node.get("original_file_path", node["name"])
+        return f"dbt singular test {source}: its query returns the failing rows. {consequence}"
+    arguments = {k: v for k, v in generic.get("kwargs", {}).items() if k != "model"}
+    column = arguments.pop("column_name", None)
+    said = f"dbt {generic['name']} test" + (f" on column {column}" if column else "")
+    if arguments:
+        said += " (" + "; ".join(f"{k}: {_shown(v)}" for k, v in arguments.items()) + ")"
+    return f"{said}. {consequence}"
+
+
 class GovreportsTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         # staging / intermediate / marts / seeds, as the dbt folders are laid out
         return dbt_resource_props.get("config", {}).get("schema") or "dbt"
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        # dagster-dbt reads a check's description from the test's meta only, so most dbt tests
+        # showed "No description provided" in the UI.
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=test_description(manifest["nodes"][unique_id]))
 
 
 def _tables(manifest_path) -> dict[str, str]:
