@@ -41,6 +41,21 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from orchestration.collect import SourcesError, collect, load_sources
+
+    try:
+        sources = load_sources(args.sources)
+    except SourcesError as error:
+        print(f"govreports collect: bad sources file: {error}", file=sys.stderr)
+        return 2
+    outcome = collect(sources, args.landing, refresh=args.refresh)
+    for failure in outcome.failures:
+        print(f"failed ({failure.source}): {failure.detail}", file=sys.stderr)
+    print(outcome.summary())
+    return 0  # failed fetches are recorded in the ledger and tried again next run
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govreports", description="Government information-disclosure reports.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -61,6 +76,14 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is out of date")
     generate.set_defaults(run=_cmd_generate)
+
+    collect = commands.add_parser(
+        "collect", help="fetch new report pages and attachments from the portals of a sources file (YAML)"
+    )
+    collect.add_argument("--sources", required=True, metavar="FILE", help="the sources file (see README.md)")
+    collect.add_argument("--landing", required=True, metavar="DIR", help="the landing folder to write into")
+    collect.add_argument("--refresh", action="store_true", help="fetch every page and attachment again")
+    collect.set_defaults(run=_cmd_collect)
     return parser
 
 

@@ -54,6 +54,11 @@ def default_gx_dir() -> str:
     return _path("GOVREPORTS_GX", DATA_DIR / "gx")
 
 
+def default_sources_path() -> str:
+    """The portals `collected_reports` collects from; absent (the default), it collects nothing."""
+    return _path("GOVREPORTS_SOURCES", DATA_DIR / "sources.yaml")
+
+
 def duckdb_memory_limit() -> str:
     return os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, DUCKDB_MEMORY_LIMIT_DEFAULT)
 

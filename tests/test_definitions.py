@@ -88,6 +88,17 @@ def test_sensor_requests_a_run_for_new_or_changed_files_only(tmp_path):
     assert len(cursor) < 200  # a digest, not a listing of the landing folder
 
 
+def test_collecting_is_a_job_and_schedule_of_its_own_upstream_of_the_raw_files():
+    graph = _asset_graph()
+    key = dg.AssetKey
+    assert key("collected_reports") in graph.get(key("raw_report_files")).parent_keys
+    # The nightly pipeline (and `make run`) never crawls; the collect job only crawls.
+    assert key("collected_reports") not in defs.resolve_job_def("govreports_pipeline").asset_layer.selected_asset_keys
+    assert defs.resolve_job_def("collect").asset_layer.selected_asset_keys == {key("collected_reports")}
+    schedule = defs.resolve_schedule_def("daily_collect")
+    assert schedule.job_name == "collect" and schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+
+
 def test_every_check_has_a_description_that_says_what_a_failure_does():
     specs = [spec for checks in defs.asset_checks or [] for spec in checks.check_specs]
     specs += [spec for assets in defs.assets if hasattr(assets, "check_specs") for spec in assets.check_specs]

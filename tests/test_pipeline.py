@@ -62,11 +62,39 @@ def storage_in(base: Path) -> dict:
     }
 
 
+COLLECTED_TITLE = "2021年度政府信息公开工作年度报告"
+
+
+def _portal_of_seed_002(port: int) -> dict:
+    """A portal listing seed 002 as a .txt attachment: the pipeline gets it from `collect`."""
+    listing = f'<html><body><ul><li><a href="report.txt">{COLLECTED_TITLE}</a> 2022-01-20</li></ul></body></html>'
+    [path] = SEEDS.glob("002_*.txt")
+    return {
+        "/nb/index.html": (200, {"content-type": "text/html; charset=utf-8"}, listing.encode()),
+        "/nb/report.txt": (200, {"content-type": "text/plain"}, path.read_bytes()),
+    }
+
+
+def _collect_seed_002(landing: Path) -> str:
+    from orchestration.collect import Source, collect
+    from tests.collect.portal import serve
+
+    portal, server = serve(_portal_of_seed_002)
+    try:
+        outcome = collect([Source("seed-portal", f"{portal.base}/nb/index.html", delay_seconds=0)], landing)
+    finally:
+        server.shutdown()
+        server.server_close()
+    [doc] = outcome.landed
+    return doc.url
+
+
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory):
     base = tmp_path_factory.mktemp("pipeline")
     landing = base / "landing"
-    shutil.copytree(SEEDS, landing)
+    shutil.copytree(SEEDS, landing, ignore=shutil.ignore_patterns("002_*"))
+    collected_url = _collect_seed_002(landing)
     (landing / "broken.pdf").write_bytes(BROKEN)
     storage = storage_in(base)
     with dg.instance_for_test() as instance:
@@ -87,6 +115,7 @@ def pipeline(tmp_path_factory):
             "reader_rows": reader_rows,
             "instance": instance,
             "standing_after_second": standing_after(second, instance),
+            "collected_url": collected_url,
         }
 
 
@@ -132,6 +161,14 @@ def test_seed_002_is_a_2021_layout_annual_report_whose_zero_table_balances(pipel
         wh, "select scope, status from marts.report_quality where report_id = ? and rule = 'table3_balance'", [sha]
     )
     assert len(balance) == 7 and {s for _, s in balance} == {"pass"}
+
+
+def test_a_collected_report_is_served_with_where_it_came_from(pipeline):
+    published = pipeline["storage"]["published_path"]
+    assert query(
+        published, "select source_url, listed_title from marts.dim_report where report_id = ?", [seed("002")]
+    ) == [(pipeline["collected_url"], COLLECTED_TITLE)]
+    assert query(published, "select count(*) from marts.dim_report where source_url is not null") == [(1,)]
 
 
 def test_seed_004_is_a_freeform_2018_report_with_narrative_numbers(pipeline):

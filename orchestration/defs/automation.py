@@ -7,12 +7,14 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.defs.collect_assets import COLLECT_GROUP
 from orchestration.defs.resources import PipelineStorage, recover_dead_runs
 from orchestration.warehouse.raw_store import scan_landing
 
 pipeline_job = dg.define_asset_job(
     "govreports_pipeline",
-    selection=dg.AssetSelection.all(),
+    # Not the collect group: the nightly run and `make run` never crawl (the collect job does).
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(COLLECT_GROUP),
     description="Register new files, parse, load, build the warehouse, check it, publish it.",
 )
 

@@ -4,10 +4,12 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.collect import ledger_path
+from orchestration.defs.collect_assets import collected_reports
 from orchestration.defs.metadata import preview, table_metadata
 from orchestration.defs.resources import PipelineStorage
 from orchestration.parsing import PARSER_VERSION, parse_file
-from orchestration.warehouse import duck, names, raw_store, staging, tables
+from orchestration.warehouse import collect_store, duck, names, raw_store, staging, tables
 from orchestration.warehouse.tables import QUARANTINED_FILES, REPORT_FILES, REPORTS
 
 DUCKDB_POOL = "duckdb"  # one writer per DuckDB file: every step that opens it runs in this pool
@@ -18,6 +20,7 @@ _LISTED = 50  # landing entries not registered that the metadata names (the log 
     name=REPORT_FILES.asset_key,
     group_name="ingest",
     pool=DUCKDB_POOL,
+    deps=[collected_reports],  # lineage: collected files are among those it registers
     kinds={"python", "duckdb"},
     description="Every file landed in the landing folder, registered once by the sha256 of its "
     f"bytes, with an immutable copy in the raw store (table {REPORT_FILES.qualified}).",
@@ -26,6 +29,8 @@ def raw_report_files(context: dg.AssetExecutionContext, storage: PipelineStorage
     with duck.connect(storage.warehouse) as con:
         duck.ensure_staging_schema(con)
         outcome = raw_store.register_landed_files(con, Path(storage.landing_dir), Path(storage.raw_dir))
+        # After registering: a file the collector lands meanwhile has its provenance next run.
+        collected = collect_store.sync_documents(con, ledger_path(storage.landing_dir))
         context.log.info(f"{len(outcome.new)} new file(s) registered, {len(outcome.already_known)} seen before")
         not_read = [*outcome.refused, *outcome.unreadable]
         for entry in not_read:
@@ -40,6 +45,8 @@ def raw_report_files(context: dg.AssetExecutionContext, storage: PipelineStorage
                 quarantined_entries=len(outcome.refused),
                 # Could not be read this time (permissions, removed while scanned): tried again next run.
                 unreadable_entries=len(outcome.unreadable),
+                # Landed by `govreports collect` (ingest.documents says from where).
+                collected_documents=collected,
                 not_registered=dg.MetadataValue.json(
                     [{"entry": names.display_name(str(e.path)), "why": e.reason} for e in not_read[:_LISTED]]
                 ),

@@ -98,6 +98,31 @@ REPORT_FILES = Table(
     written_at="arrived_at",
 )
 
+DOCUMENTS = Table(
+    "ingest",
+    "documents",
+    "Where each collected file came from (`govreports collect`): one row per URL landed, copied from the "
+    "collector's ledger when the files are registered. Join to report_files on sha256.",
+    (
+        Column("url", "varchar", "The page or attachment as listed (before any redirect).", primary_key=True),
+        Column("source", "varchar", "The source's name in the sources file.", not_null=True),
+        Column("kind", "varchar", "page | attachment.", not_null=True),
+        Column("listing_url", "varchar", "The listing page that linked the report.", not_null=True),
+        Column("listed_title", "varchar", "The title the listing gave the report (an attachment: its page's)."),
+        Column("listed_date", "date", "The date the listing showed beside it."),
+        Column("http_status", "integer", not_null=True),
+        Column("etag", "varchar"),
+        Column("last_modified", "varchar", "The Last-Modified header as sent."),
+        Column("fetched_at", "timestamp", "UTC.", not_null=True),
+        Column("sha256", "varchar", "Of the bytes landed: the report_id of the file.", not_null=True),
+        Column("file_name", "varchar", "Its name in the landing folder.", not_null=True),
+    ),
+    # Written by raw_report_files, but a dbt source maps to one asset a table: lineage shows it
+    # below the asset whose crawl it records.
+    asset_key="collected_reports",
+    written_at="fetched_at",
+)
+
 LANDED_FILES = Table(
     "ingest",
     "landed_files",
@@ -432,6 +457,7 @@ DBT_BUILD_STATE = Table(
 
 TABLES: tuple[Table, ...] = (
     REPORT_FILES,
+    DOCUMENTS,
     LANDED_FILES,
     QUARANTINED_FILES,
     REPORTS,

@@ -31,6 +31,7 @@ def test_schema_sql_creates_the_declared_tables_and_brings_old_ones_up_to_date()
     assert keys == [
         ("agencies", ["agency_id"]),
         ("divisions", ["region_code"]),
+        ("documents", ["url"]),
         ("landed_files", ["landing_path"]),
         ("quarantined_files", ["sha256"]),
         ("report_agencies", ["sha256"]),
@@ -54,7 +55,7 @@ def test_dbt_sources_are_the_tables_with_an_asset_and_their_columns():
     }
     assert declared == {t.qualified: ([t.asset_key], catalog[t.qualified]) for t in tables.SOURCES}
     # What dbt reads is what the build state watches: the parse step's tables, the identity and
-    # similarity tables and the registered files.
+    # similarity tables, the registered files and the collected documents' provenance.
     watched = {t.qualified for t in (*tables.FROM_PARSER, *tables.IDENTITY, *tables.SIMILARITY)}
-    watched |= {"ingest.report_files"}
+    watched |= {"ingest.report_files", "ingest.documents"}
     assert {t.qualified for t in tables.SOURCES} == watched

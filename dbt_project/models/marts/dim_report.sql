@@ -37,6 +37,20 @@ report_status as (
 
 ),
 
+-- Where a collected report came from: its first fetch (the same bytes may sit at two URLs)
+documents as (
+
+    select
+        report_id,
+        source_url,
+        listed_title
+
+    from {{ ref('stg_ingest__documents') }}
+
+    qualify row_number() over (partition by report_id order by fetched_at, source_url) = 1
+
+),
+
 final as (
 
     select
@@ -54,12 +68,17 @@ final as (
         cast(reports.parser_version as varchar) as parser_version,
         cast(reports.is_latest as boolean) as is_latest,
         cast(reports.superseded_by_report_id as varchar) as superseded_by_report_id,
-        cast(coalesce(report_status.quality_status, 'not_assessable') as varchar) as quality_status
+        cast(coalesce(report_status.quality_status, 'not_assessable') as varchar) as quality_status,
+        cast(documents.source_url as varchar) as source_url,
+        cast(documents.listed_title as varchar) as listed_title
 
     from reports
 
     left join report_status
         on reports.report_id = report_status.report_id
+
+    left join documents
+        on reports.report_id = documents.report_id
 
 )
 
