@@ -67,7 +67,7 @@ def _shown(value: Any) -> str:
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
-def test_description(node: Mapping[str, Any]) -> str:
+def check_description(node: Mapping[str, Any]) -> str:
     """What a dbt test checks, in words, for its Dagster check: the test's own description, or
     what its name and arguments say, and what a failure does."""
     severity = (node.get("config", {}).get("severity") or "error").lower()
@@ -101,7 +101,7 @@ class GovreportsTranslator(DagsterDbtTranslator):
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         if spec is None or spec.description:
             return spec
-        return spec._replace(description=test_description(manifest["nodes"][unique_id]))
+        return spec._replace(description=check_description(manifest["nodes"][unique_id]))
 
 
 def _tables(manifest_path) -> dict[str, str]:
