@@ -8,12 +8,13 @@ from pydantic import Field
 
 from orchestration import settings
 from orchestration.collect import collect, load_sources
+from orchestration.defs.resources import EnvironmentResource
 
 COLLECT_GROUP = "collect"
 _PREVIEWED = 20  # landed documents listed in the metadata
 
 
-class Collector(dg.ConfigurableResource):
+class Collector(EnvironmentResource):
     """What the collect job needs, apart from `storage`: a collect run must not hold the
     warehouse (RunStorage claims it for a whole run, and a crawl takes minutes of pauses)."""
 
@@ -27,10 +28,6 @@ class Collector(dg.ConfigurableResource):
         description="Where collected files land: the pipeline's landing folder "
         "($GOVREPORTS_LANDING, else data/landing).",
     )
-
-    @classmethod
-    def from_environment(cls) -> "Collector":
-        return cls(**{name: field.default_factory() for name, field in cls.model_fields.items()})
 
 
 def _preview(landed) -> dg.MetadataValue:

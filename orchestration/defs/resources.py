@@ -59,7 +59,17 @@ def recover_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     return done
 
 
-class PipelineStorage(dg.ConfigurableResource):
+class EnvironmentResource(dg.ConfigurableResource):
+    """A resource whose fields default to what the environment says when it is built."""
+
+    @classmethod
+    def from_environment(cls):
+        """Every field resolved now and passed explicitly. Dagster shows a resource's explicit
+        values in the launchpad as its defaults; a default_factory's value it does not show."""
+        return cls(**{name: field.default_factory() for name, field in cls.model_fields.items()})
+
+
+class PipelineStorage(EnvironmentResource):
     """The folders and files of one pipeline deployment (configurable in the launchpad).
 
     A path left unset is read from its environment variable (or the data/ folder) when the
@@ -86,12 +96,6 @@ class PipelineStorage(dg.ConfigurableResource):
         default_factory=settings.default_gx_dir,
         description="Great Expectations Data Docs ($GOVREPORTS_GX, else data/gx).",
     )
-
-    @classmethod
-    def from_environment(cls) -> "PipelineStorage":
-        """Every path resolved now and passed explicitly. Dagster shows a resource's explicit
-        values in the launchpad as its defaults; a default_factory's value it does not show."""
-        return cls(**{name: field.default_factory() for name, field in cls.model_fields.items()})
 
     @property
     def warehouse(self) -> Path:
