@@ -4,19 +4,18 @@ warehouse knows where each collected file came from."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
 from orchestration.collect.ledger import Document, Ledger
-from orchestration.warehouse import staging
 from orchestration.warehouse.tables import DOCUMENTS
 
 
 def _row(doc: Document) -> tuple:
-    # listed_date stays ISO text, as the loaders give every date (staging.arrow_schema).
     values = asdict(doc) | {
+        "listed_date": date.fromisoformat(doc.listed_date) if doc.listed_date else None,
         # Stored with its UTC offset; the warehouse's timestamps are naive UTC.
         "fetched_at": datetime.fromisoformat(doc.fetched_at).replace(tzinfo=None),
     }
@@ -31,10 +30,7 @@ def sync_documents(con: duckdb.DuckDBPyConnection, ledger_file: Path) -> int:
     with Ledger(ledger_file) as ledger:
         rows = [_row(doc) for doc in ledger.documents()]
     if rows:
-        # One insert of typed Arrow rows, as the other loaders do: executemany is row by row.
-        con.register("ledger_documents", staging.arrow_rows(rows, staging.arrow_schema(DOCUMENTS)))
-        try:
-            con.execute(f"insert or replace into {DOCUMENTS.qualified} select * from ledger_documents")
-        finally:
-            con.unregister("ledger_documents")
+        names = ", ".join(c.name for c in DOCUMENTS.columns)
+        marks = ", ".join("?" * len(DOCUMENTS.columns))
+        con.executemany(f"insert or replace into {DOCUMENTS.qualified} ({names}) values ({marks})", rows)
     return len(rows)
